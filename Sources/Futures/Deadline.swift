@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A point in time on the monotonic clock (`CLOCK_MONOTONIC`), computed once from a timeout so that every
+/// wait in a call measures against the same end.
+struct Deadline: Sendable, Comparable {
+    /// Nanoseconds on `CLOCK_MONOTONIC`.
+    let nanoseconds: UInt64
+
+    static func now() -> Deadline {
+        var ts = Glibc.timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Deadline(nanoseconds: UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec))
+    }
+
+    /// The deadline `timeout` from now; `nil` for no timeout. A negative timeout counts as zero.
+    static func after(_ timeout: Duration?) -> Deadline? {
+        guard let timeout else { return nil }
+        let now = Deadline.now()
+        let (sum, overflow) = now.nanoseconds.addingReportingOverflow(timeout.clampedNanoseconds)
+        return Deadline(nanoseconds: overflow ? .max : sum)
+    }
+
+    var hasPassed: Bool { Deadline.now() >= self }
+
+    /// Time left until the deadline; zero once it has passed.
+    var remaining: Duration {
+        let now = Deadline.now().nanoseconds
+        return now >= nanoseconds ? .zero : .nanoseconds(Int64(clamping: nanoseconds - now))
+    }
+
+    /// The deadline as a `timespec` on `CLOCK_MONOTONIC`, for `pthread_cond_timedwait`.
+    var cTimespec: Glibc.timespec {
+        let seconds = nanoseconds / 1_000_000_000
+        return .init(tv_sec: Int(clamping: seconds), tv_nsec: Int(nanoseconds % 1_000_000_000))
+    }
+
+    static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+}
+
+extension Duration {
+    /// Whole nanoseconds, with negatives as zero and huge values capped.
+    var clampedNanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        if seconds < 0 || (seconds == 0 && attoseconds <= 0) { return 0 }
+        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return .max }
+        let (sum, overflow2) = whole.addingReportingOverflow(UInt64(attoseconds / 1_000_000_000))
+        return overflow2 ? .max : sum
+    }
+}

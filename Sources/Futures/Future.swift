@@ -1,0 +1,279 @@
+import Synchronization
+
+/// The eventual result of work that runs on another thread: a value, an error, or cancellation.
+///
+/// An executor's ``Executor/submit(_:)`` returns a future at once; the work runs later on one of the
+/// executor's threads. Hold the future to ask about the work, wait for its result, cancel it while it has
+/// not started, or be called back when it is done.
+///
+/// ```swift
+/// let pool = ThreadPoolExecutor(maxWorkers: 4)
+/// let future = try pool.submit { try String(contentsOfFile: "/etc/hostname", encoding: .utf8) }
+/// future.addDoneCallback { print("done:", $0.state) }
+/// print(try future.result(timeout: .seconds(5)))
+/// ```
+///
+/// ## States
+/// A future starts `pending`. An executor moves it to `running` when a thread starts the work, then to
+/// `finished` with the work's value or error. A pending future can be `cancelled` instead; its work then
+/// never runs. A producer may also set a result on a pending future directly (pending → finished).
+/// `finished` and `cancelled` are final, and both count as *done*.
+///
+/// ## Threads
+/// Every method may be called from any thread. Blocking calls (``result(timeout:)``, ``error(timeout:)``)
+/// sleep on a wait primitive; from `async` code use ``value`` instead, which suspends without blocking.
+/// Callbacks added before the future is done run on the thread that completes it, before that thread's
+/// ``setResult(_:)``, ``setError(_:)`` or ``cancel()`` returns; a callback added to a done future runs at
+/// once on the caller's thread. No callback runs while a lock is held, so a callback may call any method
+/// of its own future.
+///
+/// Futures compare by identity.
+public final class Future<Value: Sendable>: Sendable, Hashable {
+    /// Where a future is in its life.
+    public enum State: Sendable, Equatable, CustomStringConvertible {
+        /// Not started; may still be cancelled.
+        case pending
+        /// The work is running; it can no longer be cancelled.
+        case running
+        /// Cancelled before it started. Done.
+        case cancelled
+        /// The work returned a value or threw an error. Done.
+        case finished
+
+        /// The state's name, as in `"pending"`.
+        public var description: String {
+            switch self {
+            case .pending: return "pending"
+            case .running: return "running"
+            case .cancelled: return "cancelled"
+            case .finished: return "finished"
+            }
+        }
+    }
+
+    let machine: Mutex<FutureStateMachine<Value>>
+
+    /// Makes a pending future with no work attached, for executor implementers and tests: complete it with
+    /// ``setRunningOrNotifyCancel()``, ``setResult(_:)`` and ``setError(_:)``.
+    public init() {
+        machine = Mutex(FutureStateMachine(work: nil))
+    }
+
+    /// A pending future that carries its own work, as the thread pool makes them: the queue holds the
+    /// future, and whichever thread claims it runs the work.
+    init(work: @escaping @Sendable () throws -> Value) {
+        machine = Mutex(FutureStateMachine(work: work))
+    }
+
+    // MARK: Reading the state
+
+    /// The future's current state. It may change as soon as it is read, unless it is done.
+    public var state: State { machine.withLock { $0.state } }
+
+    /// Whether the future was cancelled.
+    public var isCancelled: Bool { state == .cancelled }
+
+    /// Whether the work is running now.
+    public var isRunning: Bool { state == .running }
+
+    /// Whether the future is done: cancelled or finished.
+    public var isDone: Bool {
+        let state = self.state
+        return state == .cancelled || state == .finished
+    }
+
+    // MARK: Cancelling
+
+    /// Cancels the future if its work has not started.
+    ///
+    /// On success the future is done at once: its callbacks run on this thread before `cancel()` returns,
+    /// and every `wait`, `asCompleted` or blocked ``result(timeout:)`` sees it right away.
+    ///
+    /// - Returns: `true` if the future is now cancelled (also if it was already); `false` if the work is
+    ///   running or finished.
+    @discardableResult
+    public func cancel() -> Bool {
+        switch machine.withLock({ $0.cancel() }) {
+        case .notify(let completion):
+            run(completion)
+            return true
+        case .alreadyCancelled:
+            return true
+        case .refuse:
+            return false
+        }
+    }
+
+    // MARK: Waiting
+
+    /// Waits for the work and returns its value.
+    ///
+    /// Called on a worker of a ``ThreadPoolExecutor`` for a future of the same pool whose work has not
+    /// started, the worker runs that work itself instead of waiting (so a task may submit more tasks and
+    /// wait for them even on a pool of one thread); the call then returns when the work is done, which may
+    /// be after `timeout`. A `timeout` of zero or less only polls and never runs work inline.
+    ///
+    /// - Parameter timeout: how long to wait at most; `nil` waits as long as it takes. Zero or negative
+    ///   checks once without waiting.
+    /// - Returns: the value the work returned.
+    /// - Throws: the work's own error, as it was thrown; ``FutureError/cancelled`` if the future was
+    ///   cancelled; ``FutureError/timedOut`` if `timeout` passed first (the work goes on).
+    @available(*, noasync, message: "blocks the thread; use 'try await future.value' in async code")
+    public func result(timeout: Duration? = nil) throws -> Value {
+        try waitForResult(until: Deadline.after(timeout)).get()
+    }
+
+    /// Waits for the work and returns its error, or `nil` if it succeeded.
+    ///
+    /// Waits like ``result(timeout:)``.
+    ///
+    /// - Parameter timeout: how long to wait at most; `nil` waits as long as it takes.
+    /// - Returns: the error the work threw, or `nil` if it returned a value.
+    /// - Throws: ``FutureError/cancelled`` if the future was cancelled; ``FutureError/timedOut`` if
+    ///   `timeout` passed first.
+    @available(*, noasync, message: "blocks the thread; use 'try await future.value' in async code")
+    public func error(timeout: Duration? = nil) throws -> (any Error)? {
+        switch try waitForResult(until: Deadline.after(timeout)) {
+        case .success: return nil
+        case .failure(let error): return error
+        }
+    }
+
+    /// Blocks until the future is done or `deadline` passes. Runs the work inline when the caller is a
+    /// worker of the pool that queued it.
+    func waitForResult(until deadline: Deadline?) throws(FutureError) -> Result<Value, any Error> {
+        if let result = try doneResult() { return result }
+        if deadline.map({ !$0.hasPassed }) ?? true, WorkerContext.runInlineIfQueuedHere(self) {
+            if let result = try doneResult() { return result }
+        }
+        let parker = Parker.current
+        var registered = false
+        while true {
+            let outcome = machine.withLock { machine in
+                let outcome = machine.outcome
+                if case .notDone = outcome, !registered {
+                    registered = machine.addListener(.observer(parker))
+                }
+                return outcome
+            }
+            if let result = try Self.result(of: outcome) { return result }
+            if !parker.park(until: deadline), deadline?.hasPassed ?? false {
+                machine.withLock { $0.removeObserver(parker) }
+                if let result = try doneResult() { return result }
+                throw .timedOut
+            }
+        }
+    }
+
+    /// The result if done; `nil` if not done.
+    func doneResult() throws(FutureError) -> Result<Value, any Error>? {
+        try Self.result(of: machine.withLock { $0.outcome })
+    }
+
+    private static func result(of outcome: FutureStateMachine<Value>.Outcome) throws(FutureError) -> Result<Value, any Error>? {
+        switch outcome {
+        case .notDone: return nil
+        case .cancelled: throw .cancelled
+        case .finished(let result): return result
+        }
+    }
+
+    // MARK: Callbacks
+
+    /// Calls `callback` with this future once it is done.
+    ///
+    /// Callbacks run exactly once, in the order they were added. One added before the future is done runs
+    /// on the thread that completes it (a pool worker, or the thread calling ``cancel()``,
+    /// ``setResult(_:)`` or ``setError(_:)``), before that call returns. One added to a done future runs at
+    /// once, on this thread, before `addDoneCallback` returns. No lock is held while it runs: it may call
+    /// ``result(timeout:)`` or `addDoneCallback` on the same future.
+    ///
+    /// - Parameter callback: called with this future when it is done. Keep it short when it runs on a
+    ///   pool worker: the worker takes no other work while it runs.
+    public func addDoneCallback(_ callback: @escaping @Sendable (Future<Value>) -> Void) {
+        if !machine.withLock({ $0.addListener(.callback(callback)) }) {
+            callback(self)
+        }
+    }
+
+    /// Registers `observer` to be told when the future is done. Returns `false` (and registers nothing) if
+    /// it is done already.
+    func addObserver(_ observer: any CompletionObserver) -> Bool {
+        machine.withLock { $0.addListener(.observer(observer)) }
+    }
+
+    func removeObserver(_ observer: any CompletionObserver) {
+        machine.withLock { $0.removeObserver(observer) }
+    }
+
+    // MARK: The executor's side
+
+    /// Marks the future as running, or reports that it was cancelled.
+    ///
+    /// An executor calls this just before it starts the work: if it returns `false`, the future was
+    /// cancelled and the work must not run. A cancelled future's waiters and callbacks were told when it
+    /// was cancelled, so nothing more happens here.
+    ///
+    /// - Returns: `true` if the future moved from pending to running; `false` if it was cancelled.
+    /// - Throws: ``FutureError/invalidState(_:)`` if the future is already running or finished.
+    public func setRunningOrNotifyCancel() throws -> Bool {
+        let (started, _) = try machine.withLock { machine throws(FutureError) in try machine.setRunningOrNotifyCancel() }
+        return started
+    }
+
+    /// Completes the future with a value. Callbacks added so far run on this thread before it returns.
+    ///
+    /// - Parameter value: the result; waiters and ``result(timeout:)`` receive it.
+    /// - Throws: ``FutureError/invalidState(_:)`` if the future is already finished or cancelled.
+    public func setResult(_ value: Value) throws {
+        try complete(.success(value), by: "setResult(_:)")
+    }
+
+    /// Completes the future with an error. Callbacks added so far run on this thread before it returns.
+    ///
+    /// - Parameter error: the failure; ``result(timeout:)`` rethrows it and ``error(timeout:)`` returns it.
+    /// - Throws: ``FutureError/invalidState(_:)`` if the future is already finished or cancelled.
+    public func setError(_ error: any Error) throws {
+        try complete(.failure(error), by: "setError(_:)")
+    }
+
+    func complete(_ result: Result<Value, any Error>, by call: StaticString) throws(FutureError) {
+        let completion = try machine.withLock { machine throws(FutureError) in try machine.finish(result, by: call) }
+        run(completion)
+    }
+
+    /// Tells the observers, then runs the callbacks in order. Called with no lock held.
+    private func run(_ completion: FutureStateMachine<Value>.Completion) {
+        for case .observer(let observer) in completion.listeners {
+            observer.futureDidComplete(ObjectIdentifier(self), failed: completion.failed)
+        }
+        for case .callback(let callback) in completion.listeners {
+            callback(self)
+        }
+    }
+
+    // MARK: Hashable
+
+    /// Futures are equal only to themselves.
+    public static func == (lhs: Future, rhs: Future) -> Bool { lhs === rhs }
+
+    /// Hashes the future's identity.
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+}
+
+extension Future: QueuedTask {
+    /// Runs the stored work if the future is still pending; does nothing if it was cancelled or another
+    /// thread claimed it.
+    func runQueued() {
+        guard let work = machine.withLock({ $0.claimWork() }) else { return }
+        let result = Result { try work() }
+        // Only a user's own setResult/setError on a running future can make this fail; theirs stands.
+        try? complete(result, by: "the executor finishing the work")
+    }
+
+    func cancelQueued() { cancel() }
+
+    func failQueued(_ error: any Error) {
+        try? complete(.failure(error), by: "the executor failing queued work")
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Synchronization
+
+/// A pool of threads that runs blocking work and hands back futures, like Python's
+/// `concurrent.futures.ThreadPoolExecutor`.
+///
+/// ```swift
+/// let pool = ThreadPoolExecutor(maxWorkers: 8)
+/// defer { pool.shutdown() }
+/// let future = try pool.submit { try Data(contentsOf: url) }
+/// let lengths = try pool.map(paths) { path in try fileLength(path) }
+/// ```
+///
+/// Prefer ``withThreadPoolExecutor(maxWorkers:threadNamePrefix:initializer:_:)``, which shuts the pool
+/// down for you.
+///
+/// ## Threads
+/// Worker threads start lazily: a `submit` starts at most one new thread, and only when no worker is idle
+/// and fewer than ``maxWorkers`` are running. Idle workers are reused, so submitting one task at a time
+/// keeps one thread. Threads are named `"<prefix>_<n>"` (`n` counts from 0), so they show in `top -H`,
+/// gdb and crash logs; on Linux, whose limit is 15 bytes, the prefix is shortened so that `_<n>` stays.
+///
+/// A worker waiting (``Future/result(timeout:)``, ``Future/error(timeout:)``, `wait`) on a future of its
+/// own pool that has not started runs that work itself instead of blocking, so tasks may submit and wait
+/// for subtasks even on a pool of one thread.
+///
+/// ## Errors
+/// A task's error is stored in its future; it never reaches or stops the worker. If the `initializer`
+/// throws, the pool is *broken*: every queued future fails with ``ExecutorError/broken(_:)``, and so does
+/// every later `submit`.
+///
+/// ## Lifetime
+/// ``shutdown(wait:cancelFutures:)`` stops the pool. A pool released without `shutdown` runs the work
+/// already queued, then its threads exit: no thread is leaked.
+public final class ThreadPoolExecutor: Executor {
+    let core: ThreadPoolCore
+
+    /// The most threads the pool runs at once.
+    public let maxWorkers: Int
+
+    /// The default for ``maxWorkers``: `min(32, active processors + 4)`, enough to keep every processor
+    /// busy with a few threads to spare for blocking calls, as in Python.
+    public static var defaultMaxWorkers: Int {
+        min(32, ProcessInfo.processInfo.activeProcessorCount + 4)
+    }
+
+    private static let poolCount = Atomic<Int>(0)
+
+    /// Makes a pool; no thread starts until work arrives.
+    ///
+    /// - Parameters:
+    ///   - maxWorkers: the most threads the pool runs at once; `nil` for ``defaultMaxWorkers``. A value of
+    ///     0 or less stops the program with a message that names it.
+    ///   - threadNamePrefix: the start of each worker thread's name; empty for
+    ///     `"ThreadPoolExecutor-<pool number>"`.
+    ///   - initializer: run once on each worker thread before its first task. If it throws, the pool
+    ///     breaks (see the type's discussion).
+    public init(
+        maxWorkers: Int? = nil, threadNamePrefix: String = "",
+        initializer: (@Sendable () throws -> Void)? = nil
+    ) {
+        let maxWorkers = maxWorkers ?? Self.defaultMaxWorkers
+        if maxWorkers <= 0 {
+            fatalError("ThreadPoolExecutor: maxWorkers must be greater than 0, got \(maxWorkers)")
+        }
+        let number = Self.poolCount.wrappingAdd(1, ordering: .relaxed).newValue - 1
+        let prefix = threadNamePrefix.isEmpty ? "ThreadPoolExecutor-\(number)" : threadNamePrefix
+        self.maxWorkers = maxWorkers
+        core = ThreadPoolCore(maxWorkers: maxWorkers, threadNamePrefix: prefix, initializer: initializer)
+    }
+
+    deinit {
+        core.shutdown(wait: false, cancelFutures: false)
+    }
+
+    /// Schedules `work` on a worker thread and returns its future at once.
+    ///
+    /// - Parameter work: the closure to run; its value or error goes into the future.
+    /// - Returns: a pending future for the work.
+    /// - Throws: ``ExecutorError/shutDown`` after ``shutdown(wait:cancelFutures:)``;
+    ///   ``ExecutorError/broken(_:)`` if an initializer failed.
+    public func submit<T: Sendable>(_ work: @escaping @Sendable () throws -> T) throws -> Future<T> {
+        let future = Future(work: work)
+        try core.submit(future)
+        return future
+    }
+
+    /// Stops taking work.
+    ///
+    /// Idempotent, and safe from any thread, including from a task running on this pool.
+    ///
+    /// - Parameters:
+    ///   - wait: if `true`, returns after every started task has finished and every worker thread has
+    ///     exited. Called from a task of this same pool, it waits for every *other* worker to exit; the
+    ///     calling worker exits after its task returns.
+    ///   - cancelFutures: if `true`, every future that has not started is cancelled before this returns
+    ///     (its waiters and callbacks see it at once); running tasks finish. If `false`, queued work
+    ///     still runs.
+    public func shutdown(wait: Bool, cancelFutures: Bool) {
+        core.shutdown(wait: wait, cancelFutures: cancelFutures)
+    }
+
+    /// Applies `transform` to every item on the pool and returns the results in input order.
+    ///
+    /// The same as ``Executor/map(_:timeout:chunkSize:_:)``, except for the default chunk size: with
+    /// `chunkSize: nil` the pool splits the items into about eight chunks per worker (at least one item
+    /// each), so tiny functions are not dominated by per-task overhead while slow ones still spread over
+    /// every worker. Pass `chunkSize: 1` for one task per item, when items take very uneven times.
+    ///
+    /// - Parameters:
+    ///   - items: the inputs; an empty sequence returns `[]` at once.
+    ///   - timeout: one deadline for the whole call; `nil` waits as long as it takes.
+    ///   - chunkSize: items per task; `nil` lets the pool pick. Must be at least 1.
+    ///   - transform: the function to apply on the pool's threads.
+    /// - Returns: `transform` of each item, in input order.
+    /// - Throws: the first error in input order, ``FutureError/timedOut``, or what ``submit(_:)`` throws.
+    ///   On either, the tasks that have not started are cancelled.
+    @available(*, noasync, message: "blocks the thread; use the async overload of map in async code")
+    public func map<S: Sequence, T: Sendable>(
+        _ items: S, timeout: Duration? = nil, chunkSize: Int? = nil,
+        _ transform: @escaping @Sendable (S.Element) throws -> T
+    ) throws -> [T] where S.Element: Sendable {
+        let elements = Array(items)
+        return try MapOperation(
+            executor: self, items: elements, chunkSize: chunkSize ?? defaultChunkSize(for: elements.count),
+            transform: transform
+        ).run(deadline: Deadline.after(timeout))
+    }
+
+    /// About eight chunks per worker.
+    func defaultChunkSize(for count: Int) -> Int {
+        max(1, count / (maxWorkers * 8))
+    }
+
+    /// Threads the pool has started so far.
+    var threadsStarted: Int { core.state.withLock { $0.threadsStarted } }
+
+    /// Threads of the pool alive now.
+    var liveThreads: Int { core.state.withLock { $0.liveThreads } }
+}
