@@ -69,3 +69,8 @@ func eventually(timeout: Duration = .seconds(20), _ condition: () -> Bool) -> Bo
     }
     return condition()
 }
+
+/// glibc's `malloc_usable_size` (declared in `malloc.h`, which the Glibc module does not export): the
+/// bytes an allocation really occupies.
+@_silgen_name("malloc_usable_size")
+func malloc_usable_size(_ pointer: UnsafeMutableRawPointer?) -> Int
