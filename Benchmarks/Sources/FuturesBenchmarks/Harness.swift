@@ -47,6 +47,15 @@ struct Workload {
     let targets: [Target]
 }
 
+extension Workload {
+    /// The same workload with fewer rows (`--systems`); targets are not checked on a partial table.
+    func keepingContenders(_ keep: (Contender) -> Bool) -> Workload {
+        Workload(
+            id: id, title: title, count: count, warmUpCount: warmUpCount, parameters: parameters, metrics: metrics,
+            contenders: contenders.filter(keep), targets: [])
+    }
+}
+
 // MARK: - Running
 
 struct RoundValues {

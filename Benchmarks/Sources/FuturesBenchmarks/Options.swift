@@ -5,12 +5,15 @@ import Foundation
 struct Options {
     static let usage = """
         usage: FuturesBenchmarks [--quick] [--only W1,W2,...] [--rounds N] [--json PATH] [--chunk-size N]
+                                 [--systems WORD,...]
           --quick         small counts and 2 rounds (under a minute); CI runs this
           --only LIST     run only these workloads (W1 throughput, W2 round trip, W3 blocking fan-out,
                           W4 memory, W5 map)
           --rounds N      measured rounds per workload (default 5, quick 2); each round runs every system once
           --json PATH     where to write the raw figures (default benchmark-results.json)
           --chunk-size N  chunkSize of the "tuned" map row (default items / (workers × 8))
+          --systems LIST  run only the rows whose name contains one of these words (case-insensitive),
+                          e.g. --systems futures,plain; handy under perf or valgrind
         """
 
     var quick = false
@@ -18,6 +21,7 @@ struct Options {
     var rounds: Int? = nil
     var jsonPath = "benchmark-results.json"
     var chunkSize: Int? = nil
+    var systems: [String]? = nil
 
     /// Parses the arguments (without the program name); prints the usage and exits on a bad one.
     static func parse(_ arguments: [String]) -> Options {
@@ -39,6 +43,8 @@ struct Options {
             case "--rounds": options.rounds = number(for: argument)
             case "--json": options.jsonPath = value(for: argument)
             case "--chunk-size": options.chunkSize = number(for: argument)
+            case "--systems":
+                options.systems = value(for: argument).lowercased().split(separator: ",").map(String.init)
             case "--help", "-h":
                 print(usage)
                 exit(0)

@@ -18,7 +18,10 @@ if let only = options.only, let unknown = only.subtracting(allWorkloads.map(\.id
     FileHandle.standardError.write(Data("unknown workload '\(unknown)' in --only; known: W1 W2 W3 W4 W5\n".utf8))
     exit(2)
 }
-let selected = allWorkloads.filter { options.only?.contains($0.id) ?? true }
+let selected = allWorkloads.filter { options.only?.contains($0.id) ?? true }.map { workload in
+    guard let words = options.systems else { return workload }
+    return workload.keepingContenders { contender in words.contains { contender.name.lowercased().contains($0) } }
+}
 
 let info = ProcessInfo.processInfo
 print("FuturesBenchmarks — \(quick ? "quick" : "full") mode, \(rounds) rounds, systems in turn (A B A B)")
