@@ -188,6 +188,9 @@ struct JSONReport: Codable {
         let activeProcessors: Int
         let processors: Int
         let operatingSystem: String
+        /// /proc/loadavg's first three fields when the run started and ended (empty where unknown).
+        let loadAverageBefore: String
+        let loadAverageAfter: String
     }
     struct System: Codable {
         let name: String
@@ -234,4 +237,10 @@ func writeJSON(_ report: JSONReport, to path: String) throws {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let data = try encoder.encode(report)
     try data.write(to: URL(fileURLWithPath: path))
+}
+
+/// The 1, 5 and 15 minute load averages from /proc/loadavg ("?" where there is none).
+func loadAverage() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
 }

@@ -25,7 +25,8 @@ let selected = allWorkloads.filter { options.only?.contains($0.id) ?? true }.map
 
 let info = ProcessInfo.processInfo
 print("FuturesBenchmarks — \(quick ? "quick" : "full") mode, \(rounds) rounds, systems in turn (A B A B)")
-print("\(info.activeProcessorCount) active processors; \(info.operatingSystemVersionString)")
+let loadBefore = loadAverage()
+print("\(info.activeProcessorCount) active processors; \(info.operatingSystemVersionString); load average \(loadBefore)")
 if !allocatedBytesIsSupported { print("note: mallinfo2 is not available here; W4 reads 0") }
 
 let started = nowNanoseconds()
@@ -34,7 +35,9 @@ for workload in selected {
     report.append((workload, run(workload, rounds: rounds, warmUp: !quick)))
 }
 
+let loadAfter = loadAverage()
 print("\n==================== results ====================")
+print("load average before \(loadBefore), after \(loadAfter) (on 2 cores, anything above ~0.5 means other work shared the machine)")
 var outcomes: [TargetOutcome] = []
 for (workload, results) in report {
     printTables(workload, results, rounds: rounds)
@@ -46,7 +49,8 @@ let json = JSONReport(
     generatedAt: ISO8601DateFormatter().string(from: Date()), mode: quick ? "quick" : "full", rounds: rounds,
     machine: .init(
         activeProcessors: info.activeProcessorCount, processors: info.processorCount,
-        operatingSystem: info.operatingSystemVersionString),
+        operatingSystem: info.operatingSystemVersionString, loadAverageBefore: loadBefore,
+        loadAverageAfter: loadAfter),
     workloads: report.map { makeJSONWorkload($0.0, $0.1) }, targets: outcomes)
 do {
     try writeJSON(json, to: options.jsonPath)
