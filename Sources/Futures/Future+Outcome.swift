@@ -1,0 +1,43 @@
+/// The result of a done future as one value, for the streaming maps and combinators that collect
+/// failures instead of throwing them.
+extension Future {
+    /// The result if the future is done, with cancellation as `.failure(FutureError.cancelled)`; `nil`
+    /// while it is not done.
+    var doneOutcome: Result<Value, any Error>? {
+        do {
+            return try doneResult()
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Blocks until the future is done or `deadline` passes, and returns its result (cancellation as
+    /// `.failure(FutureError.cancelled)`). Runs the work inline on a worker of the pool that queued it.
+    ///
+    /// - Throws: ``FutureError/timedOut`` if `deadline` passes first.
+    func outcome(until deadline: Deadline?) throws(FutureError) -> Result<Value, any Error> {
+        do {
+            return try waitForResult(until: deadline)
+        } catch .cancelled {
+            return .failure(FutureError.cancelled)
+        }
+    }
+
+    /// Suspends until the future is done, `deadline` passes or the task is cancelled, and returns its
+    /// result (cancellation of the future as `.failure(FutureError.cancelled)`).
+    ///
+    /// - Throws: `CancellationError` if the task is cancelled first; ``FutureError/timedOut`` if
+    ///   `deadline` passes first.
+    func outcome(until deadline: Deadline?) async throws -> Result<Value, any Error> {
+        if let outcome = doneOutcome { return outcome }
+        if let deadline, deadline.hasPassed { throw FutureError.timedOut }
+        let event = AsyncEvent()
+        if addObserver(event) {
+            await event.waitUnlessCancelled(until: deadline)
+            removeObserver(event)
+        }
+        if let outcome = doneOutcome { return outcome }
+        try Task.checkCancellation()
+        throw FutureError.timedOut
+    }
+}
