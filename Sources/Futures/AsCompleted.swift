@@ -170,29 +170,33 @@ public struct AsCompletedAny: Sequence, AsyncSequence, Sendable {
 /// The state of one iteration over futures in completion order, shared by every `asCompleted` form.
 /// Owned by one iterator; releasing it takes its waiter off the futures not yet yielded.
 final class CompletionStream<Element: WaitElement> {
-    /// Done and not yet yielded, in the order they will be yielded.
-    private var ready: [Element] = []
+    /// Done and not yet yielded, in the order they will be yielded; a yielded slot is emptied so the
+    /// stream does not keep the futures it handed out alive (as CPython's bpo-27144 asks).
+    private var ready: [Element?] = []
     private var readyIndex = 0
     /// Not yet done when last looked at, by identity.
     private var pending: [ObjectIdentifier: Element] = [:]
-    /// `pending` in input order, for running queued work inline in a predictable order.
-    private var pendingOrder: [Element] = []
     private let waiter = GroupWaiter(rule: .anyCompletion)
     private var registered = false
     private let deadline: Deadline?
 
     init(_ futures: [Element], deadline: Deadline?) {
         self.deadline = deadline
-        var seen = Set<Element>()
-        for future in futures where seen.insert(future).inserted {
+        var seen = Set<ObjectIdentifier>()
+        var notDone: [Element] = []
+        for future in futures where seen.insert(ObjectIdentifier(future.waitTarget)).inserted {
             if future.waitTarget.completionStatus.isDone {
                 ready.append(future)
             } else {
                 pending[ObjectIdentifier(future.waitTarget)] = future
-                pendingOrder.append(future)
+                notDone.append(future)
             }
         }
+        pendingInInputOrder = notDone
     }
+
+    /// The futures not done at the start, in input order, until the waiter is registered on them.
+    private var pendingInInputOrder: [Element]
 
     deinit {
         if registered {
@@ -200,13 +204,14 @@ final class CompletionStream<Element: WaitElement> {
         }
     }
 
-    /// Registers the waiter on every pending future, once.
+    /// Registers the waiter on every pending future, once, in input order.
     private func registerIfNeeded() {
         guard !registered else { return }
         registered = true
-        for future in pendingOrder where !future.waitTarget.addObserver(waiter) {
+        for future in pendingInInputOrder where !future.waitTarget.addObserver(waiter) {
             waiter.futureDidComplete(ObjectIdentifier(future.waitTarget), failed: false)
         }
+        pendingInInputOrder = []
     }
 
     /// Moves what the waiter saw complete from `pending` to `ready`.
@@ -218,7 +223,14 @@ final class CompletionStream<Element: WaitElement> {
 
     private func popReady() -> Element? {
         guard readyIndex < ready.count else { return nil }
-        defer { readyIndex += 1 }
+        defer {
+            ready[readyIndex] = nil
+            readyIndex += 1
+            if readyIndex == ready.count {
+                ready.removeAll(keepingCapacity: true)
+                readyIndex = 0
+            }
+        }
         return ready[readyIndex]
     }
 
@@ -250,9 +262,6 @@ final class CompletionStream<Element: WaitElement> {
 
     /// On a pool worker, runs one of the pending futures here if it waits in this pool's queue.
     private func runOneInlineIfQueuedHere() -> Bool {
-        for future in pendingOrder where pending[ObjectIdentifier(future.waitTarget)] != nil {
-            if future.waitTarget.runInlineIfQueuedHere() { return true }
-        }
-        return false
+        pending.values.contains { $0.waitTarget.runInlineIfQueuedHere() }
     }
 }

@@ -103,11 +103,7 @@ struct AsCompletedCPythonTests {
         }
     }
 
-    @Test(
-        "test_free_reference_yielded_future",
-        .disabled(
-            "library bug: asCompleted's iterator (CompletionStream.ready/pendingOrder) keeps every yielded future alive until the iterator is dropped"
-        ))
+    @Test("test_free_reference_yielded_future")
     func freeReferenceYieldedFuture() throws {
         // Issue #14406: the iteration must not keep references to the futures it has yielded.
         var futuresList: [Future<Int>] = (0..<8).map { _ in Future<Int>() }

@@ -1,0 +1,216 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Futures
+
+@Suite("ThreadPoolExecutor")
+struct ThreadPoolTests {
+    // MARK: Threads
+
+    @Test func threadsStartLazilyAndIdleOnesAreReused() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 32)
+        defer { pool.shutdown() }
+        #expect(pool.threadsStarted == 0, "no thread before work arrives")
+        for index in 0..<50 {
+            #expect(try pool.submit { index }.result() == index)
+        }
+        #expect(pool.threadsStarted == 1, "one task at a time keeps one thread")
+    }
+
+    @Test func neverMoreThanMaxWorkers() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 3)
+        let gate = Gate()
+        let futures = try (0..<10).map { _ in try pool.submit { gate.wait() } }
+        #expect(pool.threadsStarted == 3)
+        gate.open()
+        for future in futures { _ = try future.result() }
+        pool.shutdown()
+        #expect(pool.threadsStarted == 3)
+    }
+
+    @Test func defaultMaxWorkers() {
+        let expected = min(32, ProcessInfo.processInfo.activeProcessorCount + 4)
+        #expect(ThreadPoolExecutor.defaultMaxWorkers == expected)
+        #expect(ThreadPoolExecutor().maxWorkers == expected)
+    }
+
+    @Test func threadsAreNamed() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: "io")
+        defer { pool.shutdown() }
+        #expect(try pool.submit { currentThreadName() }.result() == "io_0")
+    }
+
+    @Test func defaultNameIsCutToTheLinuxLimitKeepingTheNumber() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        defer { pool.shutdown() }
+        let name = try pool.submit { currentThreadName() }.result()
+        #expect(name.utf8.count <= 15)
+        #expect(name.hasPrefix("ThreadPool") && name.hasSuffix("_0"), "got \(name)")
+        #expect(WorkerThread.name(prefix: "ThreadPoolExecutor-12", number: 3) == "ThreadPoolExe_3")
+        #expect(WorkerThread.name(prefix: "short", number: 12) == "short_12")
+    }
+
+    // MARK: Initializer
+
+    @Test func initializerRunsOncePerWorkerBeforeItsFirstTask() throws {
+        let initialized = Counter()
+        let pool = ThreadPoolExecutor(maxWorkers: 2, initializer: { initialized.increment() })
+        let gate = Gate()
+        let futures = try (0..<6).map { _ in try pool.submit { initialized.count } }
+        _ = try pool.submit { gate.wait() }
+        gate.open()
+        for future in futures { #expect(try future.result() >= 1) }
+        pool.shutdown()
+        #expect(initialized.count == pool.threadsStarted)
+    }
+
+    @Test func failingInitializerBreaksThePool() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1, initializer: { throw TestError(tag: 42) })
+        let futures = try (0..<5).map { index in try pool.submit { index } }
+        for future in futures {
+            #expect {
+                try future.result(timeout: .seconds(30))
+            } throws: { error in
+                guard case ExecutorError.broken(let message) = error else { return false }
+                return message.contains("TestError(42)")
+            }
+        }
+        #expect {
+            try pool.submit { 1 }
+        } throws: { error in
+            if case ExecutorError.broken = error { return true }
+            return false
+        }
+        pool.shutdown(wait: true)
+    }
+
+    // MARK: Errors
+
+    @Test func taskErrorsAreStoredNotLost() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        defer { pool.shutdown() }
+        let failing = try pool.submit { () throws -> Int in throw TestError(tag: 1) }
+        let next = try pool.submit { 2 }
+        #expect(throws: TestError(tag: 1)) { try failing.result() }
+        #expect(try next.result() == 2, "the worker survived the error")
+    }
+
+    // MARK: Shutdown
+
+    @Test func submitAfterShutdownThrows() {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        pool.shutdown()
+        #expect(throws: ExecutorError.shutDown) { try pool.submit { 1 } }
+        pool.shutdown()  // idempotent
+        pool.shutdown(wait: false, cancelFutures: true)
+    }
+
+    @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
+    func shutdownCombinations(wait: Bool, cancelFutures: Bool) throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        let started = Gate(), release = Gate()
+        let running = try pool.submit { started.open(); release.wait(); return 0 }
+        let queued = try (1...5).map { index in try pool.submit { index } }
+        started.wait()
+        let callbacks = Counter()
+        queued.forEach { $0.addDoneCallback { _ in callbacks.increment() } }
+        if wait {
+            // Shutdown waits for the running task: release it from another thread.
+            DispatchQueue.global().async { release.open() }
+        }
+        pool.shutdown(wait: wait, cancelFutures: cancelFutures)
+        if cancelFutures {
+            let allCancelled = queued.allSatisfy { $0.isCancelled }
+            #expect(allCancelled, "queued work is cancelled before shutdown returns")
+            #expect(callbacks.count == 5, "and its callbacks have run")
+        }
+        if wait {
+            #expect(running.state == .finished)
+            #expect(pool.liveThreads == 0, "every worker has exited")
+            let allFinished = queued.allSatisfy { $0.state == .finished }
+            if !cancelFutures { #expect(allFinished) }
+        }
+        release.open()
+        #expect(try running.result() == 0)
+        if !cancelFutures {
+            for (offset, future) in queued.enumerated() { #expect(try future.result() == offset + 1) }
+        }
+    }
+
+    @Test func shutdownFromInsideATaskDoesNotDeadlock() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        let inner = try pool.submit { [pool] in
+            pool.shutdown(wait: true)
+            return "returned"
+        }
+        #expect(try inner.result(timeout: .seconds(30)) == "returned")
+        pool.shutdown(wait: true)
+        #expect(pool.liveThreads == 0)
+    }
+
+    @Test func releasedPoolFinishesItsWorkAndItsThreadsExit() throws {
+        let before = processThreadCount()
+        var futures: [Future<Int>] = []
+        do {
+            let pool = ThreadPoolExecutor(maxWorkers: 4)
+            futures = try (0..<100).map { index in try pool.submit { index * 2 } }
+        }
+        for (index, future) in futures.enumerated() { #expect(try future.result(timeout: .seconds(30)) == index * 2) }
+        #expect(eventually { processThreadCount() <= before }, "threads leaked: \(processThreadCount()) > \(before)")
+    }
+
+    // MARK: Waiting from a worker
+
+    @Test func workerWaitingOnItsOwnQueuedWorkRunsIt() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        defer { pool.shutdown() }
+        let outer = try pool.submit { [pool] () throws -> Int in
+            let inner = try pool.submit { 21 }
+            return try inner.result() * 2
+        }
+        #expect(try outer.result(timeout: .seconds(30)) == 42)
+    }
+
+    @Test func workerWaitingOnManyOfItsOwnFuturesRunsThem() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        defer { pool.shutdown() }
+        let outer = try pool.submit { [pool] () throws -> Int in
+            let inner = try (1...4).map { index in try pool.submit { index } }
+            let (done, notDone) = wait(inner)
+            #expect(notDone.isEmpty)
+            var total = 0
+            for future in asCompleted(inner) { total += try future.result() }
+            return total + done.count
+        }
+        #expect(try outer.result(timeout: .seconds(30)) == 14)
+    }
+
+    // MARK: Scoped
+
+    @Test func scopedExecutorShutsDownAlsoWhenTheBodyThrows() throws {
+        var captured: ThreadPoolExecutor?
+        #expect(throws: TestError(tag: 5)) {
+            try withThreadPoolExecutor(maxWorkers: 2) { pool in
+                captured = pool
+                _ = try pool.submit { 1 }
+                throw TestError(tag: 5)
+            }
+        }
+        let pool = try #require(captured)
+        #expect(throws: ExecutorError.shutDown) { try pool.submit { 1 } }
+        #expect(pool.liveThreads == 0)
+    }
+
+    @Test func asyncScopedExecutorShutsDown() async throws {
+        var captured: ThreadPoolExecutor?
+        let value = try await withThreadPoolExecutor(maxWorkers: 2) { pool in
+            captured = pool
+            return try await pool.submit { 7 }.value
+        }
+        #expect(value == 7)
+        let pool = try #require(captured)
+        #expect(pool.liveThreads == 0)
+    }
+}
