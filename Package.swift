@@ -10,6 +10,9 @@ let package = Package(
         .target(name: "Futures"),
         .testTarget(name: "FuturesTests", dependencies: ["Futures"]),
         .executableTarget(name: "ParallelMap", dependencies: ["Futures"], path: "Examples/ParallelMap"),
+        .executableTarget(name: "WorkQueue", dependencies: ["Futures"], path: "Examples/WorkQueue"),
+        .executableTarget(name: "Crawler", dependencies: ["Futures"], path: "Examples/Crawler"),
+        .executableTarget(name: "Shutdown", dependencies: ["Futures"], path: "Examples/Shutdown"),
     ],
     swiftLanguageModes: [.v6]
 )
