@@ -11,7 +11,7 @@ struct Options {
                           W4 memory, W5 map)
           --rounds N      measured rounds per workload (default 5, quick 2); each round runs every system once
           --json PATH     where to write the raw figures (default benchmark-results.json)
-          --chunk-size N  chunkSize of the "tuned" map row (default items / (workers × 8))
+          --chunk-size N  chunkSize of the "tuned" map row (default 16384)
           --systems LIST  run only the rows whose name contains one of these words (case-insensitive),
                           e.g. --systems futures,plain; handy under perf or valgrind
         """
