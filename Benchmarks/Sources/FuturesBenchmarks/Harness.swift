@@ -81,7 +81,8 @@ func run(_ workload: Workload, rounds: Int, warmUp: Bool) -> RoundValues {
             let values = contender.run(workload.count)
             results.byContender[contender.name, default: []].append(values)
             if let ranEarly = values["ranEarly"], ranEarly > 0 {
-                print("\n  warning: \(contender.name): \(Int(ranEarly)) tasks ran before the measurement", terminator: "")
+                print(
+                    "\n  warning: \(contender.name): \(Int(ranEarly)) tasks ran before the measurement", terminator: "")
             }
             print(" .", terminator: "")
             fflush(nil)  // all C streams, print's included
@@ -117,11 +118,14 @@ func oursMedian(_ workload: Workload, _ results: RoundValues, _ metric: String) 
 func printTables(_ workload: Workload, _ results: RoundValues, rounds: Int) {
     for metric in workload.metrics {
         print("\n\(workload.id) \(workload.title)")
-        print("\(metric.label), \(metric.unit); median of \(rounds) rounds; ours/this < 1 means ours is faster or smaller")
+        print(
+            "\(metric.label), \(metric.unit); median of \(rounds) rounds; ours/this < 1 means ours is faster or smaller"
+        )
         let nameWidth = max(28, (workload.contenders.map { $0.name.count }.max() ?? 0) + 2)
         let noteWidth = max(20, (workload.contenders.map { $0.note.count }.max() ?? 0) + 2)
-        print(pad("system", nameWidth) + pad("note", noteWidth) + pad("median", 10, right: true)
-            + pad("min–max", 20, right: true) + pad("ours/this", 11, right: true))
+        print(
+            pad("system", nameWidth) + pad("note", noteWidth) + pad("median", 10, right: true)
+                + pad("min–max", 20, right: true) + pad("ours/this", 11, right: true))
         let base = oursMedian(workload, results, metric.key)
         for contender in workload.contenders {
             let values = results.values(contender.name, metric.key)
@@ -129,8 +133,9 @@ func printTables(_ workload: Workload, _ results: RoundValues, rounds: Int) {
             let median = Statistics.median(values)
             let range = "\(format(values.min()!))–\(format(values.max()!))"
             let ratio = base.map { String(format: "%.2f", $0 / median) } ?? "—"
-            print(pad(contender.name, nameWidth) + pad(contender.note, noteWidth) + pad(format(median), 10, right: true)
-                + pad(range, 20, right: true) + pad(ratio, 11, right: true))
+            print(
+                pad(contender.name, nameWidth) + pad(contender.note, noteWidth) + pad(format(median), 10, right: true)
+                    + pad(range, 20, right: true) + pad(ratio, 11, right: true))
         }
     }
 }
@@ -176,8 +181,9 @@ func printTargets(_ outcomes: [TargetOutcome]) {
     print("\nTargets (issue 5), from the medians above")
     for outcome in outcomes {
         let mark = outcome.met ? "met    " : "NOT MET"
-        print("  \(mark) \(outcome.workload) \(pad(outcome.target, 58)) \(pad(format(outcome.value), 8, right: true))"
-            + "  (limit \(format(outcome.limit)))")
+        print(
+            "  \(mark) \(outcome.workload) \(pad(outcome.target, 58)) \(pad(format(outcome.value), 8, right: true))"
+                + "  (limit \(format(outcome.limit)))")
     }
 }
 

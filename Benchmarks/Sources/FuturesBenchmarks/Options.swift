@@ -33,7 +33,9 @@ struct Options {
         }
         func number(for option: String) -> Int {
             let text = value(for: option)
-            guard let number = Int(text), number > 0 else { fail("\(option) needs a positive whole number, not '\(text)'") }
+            guard let number = Int(text), number > 0 else {
+                fail("\(option) needs a positive whole number, not '\(text)'")
+            }
             return number
         }
         while let argument = iterator.next() {

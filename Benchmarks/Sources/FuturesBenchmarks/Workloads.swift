@@ -23,8 +23,8 @@ let sleepMicros: UInt32 = 1000
 
 /// The chunkSize of the "tuned" map row (`--chunk-size` overrides it). The pool's own default is about eight
 /// chunks per worker (62,500 for 1,000,000 items on 2 workers); in a sweep of 4,096…500,000 on the 2-core
-/// machine (busy, so only a hint), 16,384 did best: big enough to pay for its future, small enough that the chunks start flowing
-/// back while the caller still submits and that the two workers finish close together.
+/// machine (busy, so only a hint), 16,384 did best: big enough to pay for its future, small enough that the
+/// chunks start flowing back while the caller still submits and that the two workers finish close together.
 let tunedChunkSize = 16_384
 
 func makeWorkloads(_ sizes: Sizes, chunkSizeOverride: Int?) -> [Workload] {
@@ -32,7 +32,8 @@ func makeWorkloads(_ sizes: Sizes, chunkSizeOverride: Int?) -> [Workload] {
     let ours = OursSystem.name
 
     let w1 = Workload(
-        id: "W1", title: "throughput: \(sizes.throughputTasks) tiny tasks (one atomic increment), \(defaultWorkers) workers",
+        id: "W1",
+        title: "throughput: \(sizes.throughputTasks) tiny tasks (one atomic increment), \(defaultWorkers) workers",
         count: sizes.throughputTasks, warmUpCount: 20_000,
         parameters: ["workers": "\(defaultWorkers)", "task": "atomic increment"],
         metrics: [Metric(key: "nsPerTask", label: "time per task", unit: "ns")],
@@ -42,13 +43,21 @@ func makeWorkloads(_ sizes: Sizes, chunkSizeOverride: Int?) -> [Workload] {
             }
         },
         targets: [
-            Target(description: "ours ≤ 0.5 × Dispatch", metric: "nsPerTask", kind: .ratio(anchor: DispatchSystem.name), limit: 0.5),
-            Target(description: "ours ≤ 0.5 × NIOThreadPool", metric: "nsPerTask", kind: .ratio(anchor: NIOThreadPoolSystem.name), limit: 0.5),
-            Target(description: "ours ≤ 1 × plain pool", metric: "nsPerTask", kind: .ratio(anchor: PlainPoolSystem.name), limit: 1.0),
+            Target(
+                description: "ours ≤ 0.5 × Dispatch", metric: "nsPerTask", kind: .ratio(anchor: DispatchSystem.name),
+                limit: 0.5),
+            Target(
+                description: "ours ≤ 0.5 × NIOThreadPool", metric: "nsPerTask",
+                kind: .ratio(anchor: NIOThreadPoolSystem.name), limit: 0.5),
+            Target(
+                description: "ours ≤ 1 × plain pool", metric: "nsPerTask",
+                kind: .ratio(anchor: PlainPoolSystem.name), limit: 1.0),
         ])
 
     let w2 = Workload(
-        id: "W2", title: "round trip: submit one task and block on its result, \(sizes.roundTrips) times, \(defaultWorkers) workers",
+        id: "W2",
+        title:
+            "round trip: submit one task and block on its result, \(sizes.roundTrips) times, \(defaultWorkers) workers",
         count: sizes.roundTrips, warmUpCount: 2_000,
         parameters: ["workers": "\(defaultWorkers)"],
         metrics: [
@@ -72,7 +81,9 @@ func makeWorkloads(_ sizes: Sizes, chunkSizeOverride: Int?) -> [Workload] {
             Target(
                 description: "ours p50 ≤ 1 × best blocking anchor's p50", metric: "p50",
                 kind: .ratioToBestAnchor(excluding: [TaskGroupSystem.name]), limit: 1.0),
-            Target(description: "ours p99 ≤ 1 × Dispatch's p99", metric: "p99", kind: .ratio(anchor: DispatchSystem.name), limit: 1.0),
+            Target(
+                description: "ours p99 ≤ 1 × Dispatch's p99", metric: "p99",
+                kind: .ratio(anchor: DispatchSystem.name), limit: 1.0),
         ])
 
     let waves = (sizes.fanOutTasks + fanOutWorkers - 1) / fanOutWorkers
@@ -83,7 +94,8 @@ func makeWorkloads(_ sizes: Sizes, chunkSizeOverride: Int?) -> [Workload] {
         return ["ms": Double(waves) * sleep / 1e6, "usleepNs": sleep]
     }
     let w3 = Workload(
-        id: "W3", title: "blocking fan-out: \(sizes.fanOutTasks) tasks of usleep(\(sleepMicros)) on \(fanOutWorkers) workers",
+        id: "W3",
+        title: "blocking fan-out: \(sizes.fanOutTasks) tasks of usleep(\(sleepMicros)) on \(fanOutWorkers) workers",
         count: sizes.fanOutTasks, warmUpCount: fanOutWorkers * 2,
         parameters: ["workers": "\(fanOutWorkers)", "sleepMicros": "\(sleepMicros)", "waves": "\(waves)"],
         metrics: [Metric(key: "ms", label: "wall time", unit: "ms")],
@@ -103,7 +115,9 @@ func makeWorkloads(_ sizes: Sizes, chunkSizeOverride: Int?) -> [Workload] {
             "workers": "\(defaultWorkers)",
             "measure": "glibc mallinfo2 uordblks + hblkhd delta / count, each system in a fresh child process",
         ],
-        metrics: [Metric(key: "bytesPerTask", label: "bytes per pending task (ours: task + its Future)", unit: "bytes")],
+        metrics: [
+            Metric(key: "bytesPerTask", label: "bytes per pending task (ours: task + its Future)", unit: "bytes")
+        ],
         contenders: systems.map { system in
             Contender(name: system.name, note: system.note, isOurs: system.isOurs) { count in
                 let (bytes, ranEarly) = pendingMemoryInChildProcess(system: system.name, tasks: count)
@@ -111,7 +125,8 @@ func makeWorkloads(_ sizes: Sizes, chunkSizeOverride: Int?) -> [Workload] {
             }
         },
         targets: [
-            Target(description: "ours ≤ 96 bytes per pending task", metric: "bytesPerTask", kind: .absolute, limit: 96)
+            Target(
+                description: "ours ≤ 96 bytes per pending task", metric: "bytesPerTask", kind: .absolute, limit: 96)
         ])
 
     let tuned = chunkSizeOverride ?? tunedChunkSize
@@ -120,7 +135,8 @@ func makeWorkloads(_ sizes: Sizes, chunkSizeOverride: Int?) -> [Workload] {
         Contender(name: name, note: note, isOurs: isOurs) { count in
             let input = Array(0..<count)
             let (nanoseconds, output) = body(input)
-            precondition(output.count == count && output.last == (count - 1) * 2 && output[count / 2] == (count / 2) * 2,
+            precondition(
+                output.count == count && output.last == (count - 1) * 2 && output[count / 2] == (count / 2) * 2,
                 "\(name) returned wrong results")
             return ["nsPerItem": Double(nanoseconds) / Double(count)]
         }
@@ -144,9 +160,11 @@ func makeWorkloads(_ sizes: Sizes, chunkSizeOverride: Int?) -> [Workload] {
             mapRow("Dispatch global().async", "one async per item", false) { MapAnchors.dispatchAsyncPerItem($0) },
         ],
         targets: [
-            Target(description: "ours (chunkSize nil) ≤ 3 × concurrentPerform", metric: "nsPerItem",
+            Target(
+                description: "ours (chunkSize nil) ≤ 3 × concurrentPerform", metric: "nsPerItem",
                 kind: .ratio(anchor: "concurrentPerform"), limit: 3),
-            Target(description: "ours (chunkSize nil) ≤ 0.25 × Dispatch async per item", metric: "nsPerItem",
+            Target(
+                description: "ours (chunkSize nil) ≤ 0.25 × Dispatch async per item", metric: "nsPerItem",
                 kind: .ratio(anchor: "Dispatch global().async"), limit: 0.25),
         ])
 

@@ -26,7 +26,8 @@ let selected = allWorkloads.filter { options.only?.contains($0.id) ?? true }.map
 let info = ProcessInfo.processInfo
 print("FuturesBenchmarks — \(quick ? "quick" : "full") mode, \(rounds) rounds, systems in turn (A B A B)")
 let loadBefore = loadAverage()
-print("\(info.activeProcessorCount) active processors; \(info.operatingSystemVersionString); load average \(loadBefore)")
+print(
+    "\(info.activeProcessorCount) active processors; \(info.operatingSystemVersionString); load average \(loadBefore)")
 if !allocatedBytesIsSupported { print("note: mallinfo2 is not available here; W4 reads 0") }
 
 let started = nowNanoseconds()
@@ -37,7 +38,8 @@ for workload in selected {
 
 let loadAfter = loadAverage()
 print("\n==================== results ====================")
-print("load average before \(loadBefore), after \(loadAfter) (on 2 cores, anything above ~0.5 means other work shared the machine)")
+print("load average before \(loadBefore), after \(loadAfter)", terminator: "")
+print(" (on 2 cores, anything above ~0.5 means other work shared the machine)")
 var outcomes: [TargetOutcome] = []
 for (workload, results) in report {
     printTables(workload, results, rounds: rounds)
