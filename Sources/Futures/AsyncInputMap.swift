@@ -9,7 +9,7 @@ extension Executor {
     /// }
     /// ```
     ///
-    /// The same as ``lazyMap(_:bufferSize:_:)-(S,_,_)`` for a `Sequence`, with the input awaited on the
+    /// The same as `lazyMap(_:bufferSize:_:)` for a `Sequence`, with the input awaited on the
     /// consumer's task (on its actor) inside `next()`: each `next()` first awaits input items until
     /// `bufferSize` are in flight or the input ends, then awaits the oldest result. A slow input
     /// therefore delays results that are already done; use a small `bufferSize` for a sparse input. An
@@ -39,8 +39,8 @@ extension Executor {
     /// }
     /// ```
     ///
-    /// ``unorderedMap(_:bufferSize:_:)-(S,_,_)`` for an `AsyncSequence`; input is awaited as in
-    /// ``lazyMap(_:bufferSize:_:)-(S,_,_)`` for an `AsyncSequence`.
+    /// `unorderedMap(_:bufferSize:_:)` for an `AsyncSequence`; input is awaited as in
+    /// `lazyMap(_:bufferSize:_:)` for an `AsyncSequence`.
     ///
     /// - Parameters:
     ///   - items: the inputs; iterated once, lazily, on the consumer's task.
@@ -59,7 +59,7 @@ extension Executor {
 }
 
 /// The results of a streaming map over an `AsyncSequence` of inputs, from
-/// ``Executor/lazyMap(_:bufferSize:_:)-(S,_,_)`` or ``Executor/unorderedMap(_:bufferSize:_:)-(S,_,_)``.
+/// `lazyMap(_:bufferSize:_:)` or `unorderedMap(_:bufferSize:_:)`.
 ///
 /// Iterate with `for try await`; ``results`` gives each item's `Result` instead. Each iteration starts
 /// its own run over a fresh iterator of the input. Leaving the loop early (`break`, a thrown error,

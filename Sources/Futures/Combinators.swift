@@ -1,4 +1,4 @@
-/// The error ``Executor/invokeAny(_:timeout:)`` throws when no task succeeded: every task's failure, in
+/// The error `invokeAny(_:timeout:)` throws when no task succeeded: every task's failure, in
 /// the order of the tasks.
 ///
 /// ```swift
@@ -70,7 +70,7 @@ extension Executor {
     /// let results = try await pool.invokeAll(paths.map { path in { @Sendable in try parse(path) } })
     /// ```
     ///
-    /// The async form of ``invokeAll(_:timeout:)-(_,_)``. Cancelling the task cancels every task that
+    /// The async form of `invokeAll(_:timeout:)`. Cancelling the task cancels every task that
     /// has not started and throws `CancellationError`.
     ///
     /// - Parameters:
@@ -135,7 +135,7 @@ extension Executor {
     /// let address = try await pool.invokeAny(resolvers.map { resolver in { @Sendable in try resolver.lookup(host) } })
     /// ```
     ///
-    /// The async form of ``invokeAny(_:timeout:)-(_,_)``. Cancelling the task cancels every task that has
+    /// The async form of `invokeAny(_:timeout:)`. Cancelling the task cancels every task that has
     /// not started and throws `CancellationError`.
     ///
     /// - Parameters:
@@ -159,7 +159,7 @@ extension Executor {
     }
 
     /// Runs every task given inline and returns each one's `Result`, in argument order, once all are
-    /// done; see ``invokeAll(_:timeout:)-(_,_)``.
+    /// done; see `invokeAll(_:timeout:)`.
     ///
     /// ```swift
     /// let results = try pool.invokeAll({ try loadConfig() }, { try loadConfig(fallback: true) })
@@ -178,7 +178,7 @@ extension Executor {
     }
 
     /// Runs every task given inline and returns each one's `Result`, suspending until all are done; see
-    /// ``invokeAll(_:timeout:)-(_,_)``.
+    /// `invokeAll(_:timeout:)`.
     ///
     /// ```swift
     /// let results = try await pool.invokeAll({ try readA() }, { try readB() })
@@ -196,7 +196,7 @@ extension Executor {
     }
 
     /// Runs every task given inline and returns the value of the first to succeed, cancelling the
-    /// others; see ``invokeAny(_:timeout:)-(_,_)``.
+    /// others; see `invokeAny(_:timeout:)`.
     ///
     /// ```swift
     /// let page = try pool.invokeAny({ try fetch(primary) }, { try fetch(mirror) })
@@ -214,7 +214,7 @@ extension Executor {
     }
 
     /// Runs every task given inline and returns the value of the first to succeed, cancelling the
-    /// others, suspending while it waits; see ``invokeAny(_:timeout:)-(_,_)``.
+    /// others, suspending while it waits; see `invokeAny(_:timeout:)`.
     ///
     /// ```swift
     /// let address = try await pool.invokeAny({ try dnsA.lookup(host) }, { try dnsB.lookup(host) })

@@ -52,8 +52,8 @@ extension Executor {
     }
 }
 
-/// The results of a streaming map over a `Sequence`, from ``Executor/lazyMap(_:bufferSize:_:)`` (input
-/// order) or ``Executor/unorderedMap(_:bufferSize:_:)`` (completion order).
+/// The results of a streaming map over a `Sequence`, from `lazyMap(_:bufferSize:_:)` (input
+/// order) or `unorderedMap(_:bufferSize:_:)` (completion order).
 ///
 /// Each iteration starts its own run: it submits the items afresh. Iterate it once.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The futures of one streaming map (``Executor/lazyMap(_:bufferSize:_:)`` and the other streaming
+/// The futures of one streaming map (`lazyMap(_:bufferSize:_:)` and the other streaming
 /// forms) that were submitted and not yet handed to the consumer, at most `bufferSize` of them.
 ///
 /// Owned by one iterator and used only by the thread or task that iterates; it holds no lock. The

@@ -9,7 +9,7 @@ extension Executor {
     /// ```
     ///
     /// Python's `Pool.imap_unordered`. Bounds, input pulling, failures and cancellation are as for
-    /// ``lazyMap(_:bufferSize:_:)``, except that a result is handed out as soon as its item is done, and
+    /// `lazyMap(_:bufferSize:_:)`, except that a result is handed out as soon as its item is done, and
     /// a failure surfaces when its item completes. Results that complete together come in the order the
     /// executor finished them; items that are done before the consumer asks keep that order too. To tell
     /// results apart, return the input with them: `{ path in (path, try load(path)) }`.
