@@ -74,3 +74,9 @@ func eventually(timeout: Duration = .seconds(20), _ condition: () -> Bool) -> Bo
 /// bytes an allocation really occupies.
 @_silgen_name("malloc_usable_size")
 func malloc_usable_size(_ pointer: UnsafeMutableRawPointer?) -> Int
+
+/// The calling thread's name as the kernel keeps it (what `top -H` and gdb show).
+func currentThreadName() -> String {
+    let comm = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
+    return comm.trimmingCharacters(in: .newlines)
+}
