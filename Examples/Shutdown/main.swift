@@ -135,7 +135,6 @@ do {
         print("  submit after shutdown: \(error)")
     }
     latch.release(2)
-    let start = clock.now
     pool.shutdown(wait: true)  // again, now waiting: returns when tasks 1 and 2 are done and the threads exited
     print("shutdown(wait: true) returned when the running tasks had finished and the threads had exited")
     print("  finished:", futures.filter { $0.state == .finished }.map { try! $0.result() },

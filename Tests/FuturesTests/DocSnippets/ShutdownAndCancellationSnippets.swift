@@ -1,0 +1,78 @@
+// The snippets of Docs/Futures.docc/ShutdownAndCancellation.md, as printed there.
+
+import Foundation
+import Futures
+import Testing
+
+@Suite struct ShutdownAndCancellationSnippets: DocSnippets {
+    @Test func scoped() throws {
+        let report = try withThreadPoolExecutor(maxWorkers: 4, threadNamePrefix: "report") { pool in
+            try pool.map(paths) { path in try fileSize(path) }
+        }   // every task finished and every worker thread exited before this line
+        #expect(report.count == paths.count)
+    }
+
+    @Test func scopedAsync() async throws {
+        let sizes = try await withThreadPoolExecutor(maxWorkers: 4) { pool in
+            try await pool.map(paths) { path in try fileSize(path) }
+        }   // shut down without blocking a thread
+        #expect(sizes.count == paths.count)
+    }
+
+    @Test func explicitShutdown() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        let futures = try (1...10).map { n in try pool.submit { slow(n) } }
+        pool.shutdown(wait: true, cancelFutures: true)  // queued ones cancelled; running ones finish
+        let cancelled = futures.filter(\.isCancelled).count
+        print("\(10 - cancelled) ran, \(cancelled) were cancelled")
+        do {
+            _ = try pool.submit { 0 }
+        } catch ExecutorError.shutDown {
+            print("the pool takes no more work")
+        }
+    }
+
+    @Test func mapCancelsOnTimeout() throws {
+        try withThreadPoolExecutor(maxWorkers: 2) { pool in
+            do {
+                _ = try pool.map(1...100, timeout: .milliseconds(50), chunkSize: 1) { n in slow(n, milliseconds: 20) }
+            } catch FutureError.timedOut {
+                print("map gave up; the items that had not started were cancelled")
+            }
+        }
+    }
+
+    @Test func cancelThePending() throws {
+        try withThreadPoolExecutor(maxWorkers: 2) { pool in
+            let futures = try paths.map { path in try pool.submit { try download(path) } }
+            let cancelled = futures.filter { $0.cancel() }.count   // false for those already running
+            print("cancelled \(cancelled) of \(futures.count)")
+            for future in futures where !future.isCancelled {
+                _ = try future.result()                          // the ones that started still finish
+            }
+        }
+    }
+
+    @Test func taskCancellation() async throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        let task = Task {
+            try await pool.run { slow("done", milliseconds: 20) }
+        }
+        task.cancel()   // not started yet: its future is cancelled and run throws CancellationError;
+                        // already running: run waits for it and returns its value
+        _ = try? await task.value
+        await pool.shutdown(cancelFutures: true)
+    }
+
+    @Test func brokenPool() throws {
+        struct NoDatabase: Error {}
+        let pool = ThreadPoolExecutor(maxWorkers: 2, initializer: { throw NoDatabase() })
+        defer { pool.shutdown() }
+        let future = try pool.submit { 1 }
+        do {
+            _ = try future.result()
+        } catch ExecutorError.broken(let message) {
+            print("the pool is broken:", message)         // names the initializer's error
+        }
+    }
+}
