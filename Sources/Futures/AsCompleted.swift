@@ -50,7 +50,7 @@ public func asCompleted(_ futures: some Sequence<AnyFuture>) -> AsCompletedAny {
     AsCompletedAny(futures: Array(futures))
 }
 
-/// The futures of ``asCompleted(_:)`` in completion order, for `for … in` and `for try await … in`.
+/// The futures of ``asCompleted(_:)->AsCompleted<T>`` in completion order, for `for … in` and `for try await … in`.
 public struct AsCompleted<T: Sendable>: Sequence, AsyncSequence, Sendable {
     let futures: [Future<T>]
     let deadline: Deadline?
@@ -137,7 +137,7 @@ public struct AsCompletedWithTimeout<T: Sendable>: AsyncSequence, Sendable {
     }
 }
 
-/// The futures of ``asCompleted(_:)-(some Sequence<AnyFuture>)`` in completion order.
+/// The futures of ``asCompleted(_:)->AsCompletedAny`` in completion order.
 public struct AsCompletedAny: Sequence, AsyncSequence, Sendable {
     let futures: [AnyFuture]
 

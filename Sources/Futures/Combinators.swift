@@ -38,7 +38,7 @@ extension Executor {
     /// for case .failure(let error) in results { print(error) }
     /// ```
     ///
-    /// Unlike ``map(_:timeout:chunkSize:_:)``, one task's failure does not stop the call: every task's
+    /// Unlike ``Executor/map(_:timeout:chunkSize:_:)-7a4vk``, one task's failure does not stop the call: every task's
     /// outcome is collected. A task cancelled by someone else (a shutdown) yields
     /// `.failure(FutureError.cancelled)`. On a time-out, every task that has not started is cancelled
     /// and ``FutureError/timedOut`` is thrown; running tasks finish on their own.

@@ -2,7 +2,7 @@
 ///
 /// ``ThreadPoolExecutor`` is the one this library ships. Another executor (an inline one for tests, a
 /// serial one) conforms by implementing ``submit(_:)`` and ``shutdown(wait:cancelFutures:)``, and gets
-/// ``map(_:timeout:chunkSize:_:)`` and the other shared helpers for free.
+/// ``Executor/map(_:timeout:chunkSize:_:)-7a4vk`` and the other shared helpers for free.
 public protocol Executor: AnyObject, Sendable {
     /// Schedules `work` and returns a future for its result.
     ///
@@ -53,7 +53,7 @@ extension Executor {
     ///     takes.
     ///   - chunkSize: how many items one task handles; larger chunks cut per-task overhead for tiny
     ///     functions. `nil` lets the executor pick (one per task for a generic executor; see
-    ///     ``ThreadPoolExecutor/map(_:timeout:chunkSize:_:)``). Must be at least 1: the program stops
+    ///     ``ThreadPoolExecutor/map(_:timeout:chunkSize:_:)-2xosl``). Must be at least 1: the program stops
     ///     with a message otherwise.
     ///   - transform: the function to apply; it runs on the executor's threads.
     /// - Returns: `transform` of each item, in the order of `items`.

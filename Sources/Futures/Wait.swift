@@ -1,4 +1,4 @@
-/// When ``wait(_:timeout:returnWhen:)`` returns.
+/// When ``wait(_:timeout:returnWhen:)-72rj2`` returns.
 public enum ReturnWhen: Sendable {
     /// When any future is done (finished or cancelled).
     case firstCompleted
@@ -23,7 +23,7 @@ public enum ReturnWhen: Sendable {
 ///
 /// - Parameters:
 ///   - futures: the futures to wait for; to wait on futures of different value types together, wrap
-///     them in ``AnyFuture`` and use ``wait(_:timeout:returnWhen:)-(some Sequence<AnyFuture>,_,_)``.
+///     them in ``AnyFuture`` and use ``wait(_:timeout:returnWhen:)-7bueg``.
 ///   - timeout: how long to wait at most; `nil` waits as long as it takes. On time-out the call returns
 ///     normally, with the futures that are not done in `notDone`.
 ///   - returnWhen: the condition to wait for.
@@ -35,7 +35,7 @@ public func wait<T>(
     GroupWait(futures, returnWhen: returnWhen).run(until: Deadline.after(timeout))
 }
 
-/// Waits for a group of futures of any value types; see ``wait(_:timeout:returnWhen:)-(some Sequence<Future<T>>,_,_)``.
+/// Waits for a group of futures of any value types; see ``wait(_:timeout:returnWhen:)-72rj2``.
 ///
 /// - Parameters:
 ///   - futures: the futures, each wrapped in ``AnyFuture``.
@@ -51,7 +51,7 @@ public func wait(
 
 /// Waits for a group of futures without blocking a thread.
 ///
-/// The same as the blocking ``wait(_:timeout:returnWhen:)-(some Sequence<Future<T>>,_,_)``, but the task
+/// The same as the blocking ``wait(_:timeout:returnWhen:)-72rj2``, but the task
 /// suspends. If the task is cancelled, the call returns at once, like a time-out, with the futures done
 /// so far.
 ///
