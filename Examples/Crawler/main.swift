@@ -122,4 +122,4 @@ if let biggest = pages.max(by: { $0.bytes < $1.bytes }) {
 }
 print("Links found: \(pages.reduce(0) { $0 + $1.links })")
 print("Failed (\(failures.count)):")
-for error in failures.map({ "\($0)" }).sorted() { print("  \(error)") }
+for error in failures.map({ "\($0)" }).sorted(by: { ($0.count, $0) < ($1.count, $1) }) { print("  \(error)") }
