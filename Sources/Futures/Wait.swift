@@ -135,7 +135,9 @@ struct GroupWait<Element: WaitElement> {
             }
         }
         if !isSatisfied, deadline.map({ !$0.hasPassed }) ?? true, let (waiter, registered) = register() {
-            _ = waiter.wait(until: deadline)
+            // A future done before `register()` looked is not counted by the waiter: check again now that
+            // every later completion will reach it.
+            if !isSatisfied { _ = waiter.wait(until: deadline) }
             registered.forEach { $0.waitTarget.removeObserver(waiter) }
         }
         return partition()
@@ -143,7 +145,8 @@ struct GroupWait<Element: WaitElement> {
 
     func run(until deadline: Deadline?) async -> (done: Set<Element>, notDone: Set<Element>) {
         if !isSatisfied, deadline.map({ !$0.hasPassed }) ?? true, !Task.isCancelled, let (waiter, registered) = register() {
-            _ = await waiter.wait(until: deadline)
+            // As in the blocking form: what completed before `register()` looked is not counted by the waiter.
+            if !isSatisfied { _ = await waiter.wait(until: deadline) }
             registered.forEach { $0.waitTarget.removeObserver(waiter) }
         }
         return partition()
