@@ -6,9 +6,10 @@ import Darwin
 
 /// A point in time on the monotonic clock (`CLOCK_MONOTONIC`), computed once from a timeout so that every
 /// wait in a call measures against the same end.
+@usableFromInline
 struct Deadline: Sendable, Comparable {
     /// Nanoseconds on `CLOCK_MONOTONIC`.
-    let nanoseconds: UInt64
+    @usableFromInline let nanoseconds: UInt64
 
     static func now() -> Deadline {
         var ts = Glibc.timespec()
@@ -17,6 +18,7 @@ struct Deadline: Sendable, Comparable {
     }
 
     /// The deadline `timeout` from now; `nil` for no timeout. A negative timeout counts as zero.
+    @usableFromInline
     static func after(_ timeout: Duration?) -> Deadline? {
         guard let timeout else { return nil }
         let now = Deadline.now()
@@ -24,6 +26,7 @@ struct Deadline: Sendable, Comparable {
         return Deadline(nanoseconds: overflow ? .max : sum)
     }
 
+    @usableFromInline
     var hasPassed: Bool { Deadline.now() >= self }
 
     /// Time left until the deadline; zero once it has passed.
@@ -38,6 +41,7 @@ struct Deadline: Sendable, Comparable {
         return .init(tv_sec: Int(clamping: seconds), tv_nsec: Int(nanoseconds % 1_000_000_000))
     }
 
+    @usableFromInline
     static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 }
 

@@ -16,14 +16,17 @@ import Synchronization
 ///
 /// It shadows `Synchronization.Mutex` inside this module on purpose: every lock in the library goes
 /// through it.
+@usableFromInline
 struct Mutex<Value: ~Copyable>: ~Copyable {
-    private let base: Synchronization.Mutex<Value>
+    @usableFromInline let base: Synchronization.Mutex<Value>
 
+    @inlinable
     init(_ initialValue: consuming sending Value) {
         base = Synchronization.Mutex(initialValue)
     }
 
     /// Runs `body` with the value, holding the lock.
+    @inlinable
     borrowing func withLock<Result: ~Copyable, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
@@ -41,13 +44,14 @@ struct Mutex<Value: ~Copyable>: ~Copyable {
 extension Mutex: Sendable where Value: ~Copyable {}
 
 /// ThreadSanitizer's annotation functions, present only when the sanitizer's runtime is linked in.
+@usableFromInline
 struct ThreadSanitizerHooks: Sendable {
-    typealias Annotation = @convention(c) (UnsafeRawPointer?) -> Void
+    @usableFromInline typealias Annotation = @convention(c) (UnsafeRawPointer?) -> Void
 
-    let acquire: Annotation
-    let release: Annotation
+    @usableFromInline let acquire: Annotation
+    @usableFromInline let release: Annotation
 
-    static let shared: ThreadSanitizerHooks? = {
+    @usableFromInline static let shared: ThreadSanitizerHooks? = {
         guard let process = dlopen(nil, RTLD_NOW),
             let acquire = dlsym(process, "__tsan_acquire"),
             let release = dlsym(process, "__tsan_release")

@@ -45,9 +45,12 @@ final class Parker: @unchecked Sendable {  // the pthread objects are touched on
     /// Grants the permit, waking the parked thread if it sleeps.
     func unpark() {
         if state.exchange(Permit.granted, ordering: .acquiringAndReleasing) == Permit.sleeping {
+            // The sleeper holds the mutex from announcing it sleeps until `pthread_cond_wait` releases
+            // it: taking the mutex once makes sure it is waiting. Signal after unlocking, so the woken
+            // thread does not at once block on the mutex still held here.
             pthread_mutex_lock(mutex)
-            pthread_cond_signal(condition)
             pthread_mutex_unlock(mutex)
+            pthread_cond_signal(condition)
         }
     }
 
@@ -55,11 +58,7 @@ final class Parker: @unchecked Sendable {  // the pthread objects are touched on
     /// passes. Returns `true` if the permit was consumed, `false` on time-out.
     @discardableResult
     func park(until deadline: Deadline? = nil, spins: Int = 0) -> Bool {
-        for _ in 0..<spins {
-            if takePermit() { return true }
-            sched_yield()
-        }
-        if takePermit() { return true }
+        if spin(spins) { return true }
         if let deadline, deadline.hasPassed { return false }
 
         pthread_mutex_lock(mutex)
@@ -77,6 +76,16 @@ final class Parker: @unchecked Sendable {  // the pthread objects are touched on
             }
         }
         return state.exchange(Permit.none, ordering: .acquiringAndReleasing) == Permit.granted
+    }
+
+    /// Checks for the permit `times` times, yielding the processor between checks, then once more;
+    /// consumes it and returns `true` if it came.
+    func spin(_ times: Int) -> Bool {
+        for _ in 0..<times {
+            if takePermit() { return true }
+            sched_yield()
+        }
+        return takePermit()
     }
 
     private func takePermit() -> Bool {
