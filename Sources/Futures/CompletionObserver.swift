@@ -18,4 +18,6 @@ extension Parker: CompletionObserver {
 enum Listener<Value: Sendable>: Sendable {
     case callback(@Sendable (Future<Value>) -> Void)
     case observer(any CompletionObserver)
+    /// What a pool hangs on the future (task times, error handler); always first, kept after completion.
+    case attachment(FutureAttachment)
 }

@@ -65,6 +65,13 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         machine = Mutex(FutureStateMachine(work: work))
     }
 
+    deinit {
+        let unretrieved = machine.withLock { machine in machine.unretrievedError.map { ($0, machine.attachment) } }
+        if let (error, attachment) = unretrieved {
+            UnretrievedErrors.report(error, attachment: attachment)
+        }
+    }
+
     // MARK: Reading the state
 
     /// The future's current state. It may change as soon as it is read, unless it is done.
@@ -150,7 +157,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         var registered = false
         while true {
             let outcome = machine.withLock { machine in
-                let outcome = machine.outcome
+                let outcome = machine.retrieveOutcome()
                 if case .notDone = outcome, !registered {
                     registered = machine.addListener(.observer(parker))
                 }
@@ -167,7 +174,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
 
     /// The result if done; `nil` if not done.
     func doneResult() throws(FutureError) -> Result<Value, any Error>? {
-        try Self.result(of: machine.withLock { $0.outcome })
+        try Self.result(of: machine.withLock { $0.retrieveOutcome() })
     }
 
     private static func result(of outcome: FutureStateMachine<Value>.Outcome) throws(FutureError) -> Result<Value, any Error>? {
@@ -264,11 +271,15 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
 extension Future: QueuedTask {
     /// Runs the stored work if the future is still pending; does nothing if it was cancelled or another
     /// thread claimed it.
-    func runQueued() {
-        guard let work = machine.withLock({ $0.claimWork() }) else { return }
+    @discardableResult
+    func runQueued() -> QueuedTaskOutcome {
+        guard let work = machine.withLock({ $0.claimWork() }) else {
+            return state == .cancelled ? .cancelled : .notRun
+        }
         let result = Result { try work() }
         // Only a user's own setResult/setError on a running future can make this fail; theirs stands.
         try? complete(result, by: "the executor finishing the work")
+        return result.isFailure ? .failed : .succeeded
     }
 
     func cancelQueued() { cancel() }

@@ -26,6 +26,8 @@ struct FutureStateMachine<Value: Sendable> {
     }
 
     private(set) var phase: Phase
+    /// Whether a failure's error reached a caller (see ``UnretrievedErrors``); sits in padding.
+    private var errorRetrieved = false
     private var listeners: [Listener<Value>] = []
 
     init(work: Work?) {
@@ -54,6 +56,24 @@ struct FutureStateMachine<Value: Sendable> {
         case .cancelled: return .cancelled
         case .finished(let result): return .finished(result)
         }
+    }
+
+    /// ``outcome`` for a caller that hands the error on: marks a failure as retrieved.
+    mutating func retrieveOutcome() -> Outcome {
+        if case .finished(.failure) = phase { errorRetrieved = true }
+        return outcome
+    }
+
+    /// The error of a failure nobody retrieved; `nil` otherwise.
+    var unretrievedError: (any Error)? {
+        guard !errorRetrieved, case .finished(.failure(let error)) = phase else { return nil }
+        return error
+    }
+
+    /// The pool's attachment, if it hung one on the future.
+    var attachment: FutureAttachment? {
+        if case .attachment(let attachment)? = listeners.first { return attachment }
+        return nil
     }
 
     /// What to do after a transition into a terminal state.
@@ -146,7 +166,11 @@ struct FutureStateMachine<Value: Sendable> {
 
     private mutating func takeCompletion(failed: Bool, droppedWork: Work?) -> Completion {
         let taken = listeners
-        listeners = []
+        if case .attachment(let attachment)? = taken.first {
+            listeners = [.attachment(attachment)]
+        } else {
+            listeners = []
+        }
         return Completion(listeners: taken, failed: failed, droppedWork: droppedWork)
     }
 }

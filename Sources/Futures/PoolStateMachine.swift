@@ -1,12 +1,17 @@
 /// The thread pool's bookkeeping, with no locks and no side effects: the queue, the idle workers, the
-/// thread count, and the pool's lifecycle.
+/// thread count, the pool's lifecycle, the callers waiting for room or for idleness, and the statistics.
 ///
 /// Each event returns an action for ``ThreadPoolCore`` to perform after releasing the lock: wake a parked
-/// worker, start a thread, cancel or fail queued work, wake the threads waiting in `shutdown(wait: true)`.
+/// worker or waiter, start a thread, cancel or fail queued work, wake the threads waiting in
+/// `shutdown(wait: true)`.
 ///
 /// Lifecycle: `open` → `shutDown` (by `shutdown`) or `open` → `broken` (an initializer threw); a broken
 /// pool that is shut down stays broken. In both final states no task is accepted; jobs from the Swift
 /// runtime still are, because every enqueued job must run.
+///
+/// A submitted task is *unfinished* from `submit` until the pool is done with it: a worker ran it (or
+/// found it cancelled), or shutdown or a broken pool took it out of the queue. `waitUntilIdle` waits for
+/// the unfinished count to reach zero.
 struct PoolStateMachine {
     enum Lifecycle: Equatable {
         case open
@@ -15,10 +20,16 @@ struct PoolStateMachine {
     }
 
     let maxWorkers: Int
+    /// The bound on ``queued``; `nil` for none.
+    let maxQueued: Int?
+    /// Workers that never retire for idleness.
+    let minWorkers: Int
     private(set) var lifecycle = Lifecycle.open
     /// Entries waiting for a worker.
     private(set) var queue = WorkQueue()
-    /// Workers parked for want of work, the most recently parked last.
+    /// Entries in `queue`, not counting the holes that `removeQueued` leaves.
+    private(set) var queued = 0
+    /// Workers parked for want of work, the most recently parked last (so the longest idle retire first).
     private var idle: [Parker] = []
     /// Worker threads alive now.
     private(set) var liveThreads = 0
@@ -28,9 +39,43 @@ struct PoolStateMachine {
     private var workersAwaitingExit = 0
     /// Threads and tasks blocked in `shutdown(wait: true)`.
     private var exitWaiters: [any Waker] = []
+    /// Submitters waiting for room in a full queue, first come first served.
+    private var roomWaiters: [any Waker] = []
+    /// Callers of `waitUntilIdle`.
+    private var idleWaiters: [any Waker] = []
+    /// Submitted tasks the pool is not done with (queued or running).
+    private(set) var unfinished = 0
+    private var counts = Counts()
 
-    init(maxWorkers: Int) {
+    /// The running totals behind ``ThreadPoolStatistics``.
+    struct Counts {
+        var largestQueue = 0
+        var submitted = 0
+        var completed = 0
+        var failed = 0
+        var cancelled = 0
+        var rejected = 0
+    }
+
+    init(maxWorkers: Int, maxQueued: Int? = nil, minWorkers: Int = 0) {
         self.maxWorkers = maxWorkers
+        self.maxQueued = maxQueued
+        self.minWorkers = minWorkers
+    }
+
+    var statistics: ThreadPoolStatistics {
+        ThreadPoolStatistics(
+            threads: liveThreads, idleThreads: idle.count, busyThreads: liveThreads - idle.count, queued: queued,
+            largestQueue: counts.largestQueue, threadsStarted: threadsStarted, submitted: counts.submitted,
+            completed: counts.completed, failed: counts.failed, cancelled: counts.cancelled, rejected: counts.rejected)
+    }
+
+    /// Submitters waiting for room now (for tests and diagnostics).
+    var roomWaiterCount: Int { roomWaiters.count }
+
+    private var isFull: Bool {
+        guard let maxQueued else { return false }
+        return queued >= maxQueued
     }
 
     // MARK: Submitting
@@ -43,21 +88,75 @@ struct PoolStateMachine {
         case startThread(Int)
     }
 
-    /// Queues a submitted task. Throws if the pool takes no more work.
-    mutating func submit(_ task: any QueuedTask) throws(ExecutorError) -> SubmitAction {
-        switch lifecycle {
-        case .open: break
-        case .shutDown: throw .shutDown
-        case .broken(let message): throw .broken(message)
+    /// Queues a submitted task; returns `nil` if the queue is full (nothing changes then). Throws if the
+    /// pool takes no more work.
+    mutating func submit(_ task: any QueuedTask) throws(ExecutorError) -> SubmitAction? {
+        try checkOpen()
+        if isFull { return nil }
+        return accept(task)
+    }
+
+    /// `submit` for a caller that waits for room: if the queue is full, registers `waiter` to be woken when
+    /// a task leaves the queue, and returns `nil`; the caller sleeps, calls ``roomWaitEnded(_:abandoning:)``
+    /// and tries again.
+    mutating func submit(_ task: any QueuedTask, orWait waiter: any Waker) throws(ExecutorError) -> SubmitAction? {
+        try checkOpen()
+        if isFull {
+            roomWaiters.append(waiter)
+            return nil
         }
+        return accept(task)
+    }
+
+    /// A submit refused for want of room under the `reject` policy.
+    mutating func rejectFull() {
+        counts.rejected += 1
+    }
+
+    /// A task the submitter ran itself (the `runOnCaller` policy, or `block` on a worker of this pool).
+    mutating func ranOnCaller(_ outcome: QueuedTaskOutcome) {
+        counts.submitted += 1
+        count(outcome)
+    }
+
+    /// A room waiter woke: takes it off the list if it is still there. If it gives up (its task was
+    /// cancelled) while there is room, the next waiter is returned to be woken in its place, so no room
+    /// goes unused.
+    mutating func roomWaitEnded(_ waiter: any Waker, abandoning: Bool) -> (any Waker)? {
+        if let index = roomWaiters.firstIndex(where: { $0 === waiter }) {
+            roomWaiters.remove(at: index)
+        }
+        guard abandoning, !isFull, !roomWaiters.isEmpty else { return nil }
+        return roomWaiters.removeFirst()
+    }
+
+    private mutating func checkOpen() throws(ExecutorError) {
+        switch lifecycle {
+        case .open: return
+        case .shutDown:
+            counts.rejected += 1
+            throw .shutDown
+        case .broken(let message):
+            counts.rejected += 1
+            throw .broken(message)
+        }
+    }
+
+    private mutating func accept(_ task: any QueuedTask) -> SubmitAction {
         queue.append(.task(task))
+        queued += 1
+        if queued > counts.largestQueue { counts.largestQueue = queued }
+        counts.submitted += 1
+        unfinished += 1
         return dispatch()
     }
 
-    /// Queues a job from the Swift runtime. Accepted in every state: the runtime requires each job to run,
-    /// so after shutdown a thread is started for it if none is left.
+    /// Queues a job from the Swift runtime. Accepted in every state, full or not: the runtime requires each
+    /// job to run, so after shutdown a thread is started for it if none is left.
     mutating func enqueue(_ job: UnownedJob) -> SubmitAction {
         queue.append(.job(job))
+        queued += 1
+        if queued > counts.largestQueue { counts.largestQueue = queued }
         if lifecycle != .open && liveThreads == 0 {
             return startThread()
         }
@@ -87,27 +186,108 @@ struct PoolStateMachine {
 
     enum WorkerAction {
         case run(WorkItem)
-        /// Park until woken; the worker is on the idle list.
-        case park
-        /// The pool is finished with this worker: it exits, and wakes these `shutdown(wait: true)` callers.
-        case exit([any Waker])
+        /// Park until woken, until the deadline if one is given; the worker is on the idle list.
+        case park(keepAlive: Bool)
+        /// The pool is finished with this worker: it exits.
+        case exit
     }
 
-    /// A worker asks for its next entry. `parker` is the worker's own; if the worker is still on the idle
-    /// list (it woke without being picked), it is taken off before it takes work.
-    mutating func nextWork(for parker: Parker, wasParked: Bool) -> WorkerAction {
+    /// A worker's next step, and the waiters to wake after the lock is released (a submitter for the room
+    /// just freed, `waitUntilIdle` callers, `shutdown(wait: true)` callers). `wake` is empty, and costs no
+    /// allocation, in the common case.
+    struct WorkerStep {
+        var action: WorkerAction
+        var wake: [any Waker] = []
+    }
+
+    /// A worker asks for its next entry, telling how its last task ended (`nil` for none, or a job).
+    /// `parker` is the worker's own; if the worker is still on the idle list (it woke without being
+    /// picked), it is taken off before it takes work.
+    mutating func nextWork(for parker: Parker, wasParked: Bool, finished: QueuedTaskOutcome?) -> WorkerStep {
+        var step = WorkerStep(action: .exit)
+        if let finished {
+            count(finished)
+            taskEnded(wake: &step.wake)
+        }
         if wasParked, let index = idle.lastIndex(where: { $0 === parker }) {
             idle.remove(at: index)
         }
         if let item = queue.popFirst() {
-            return .run(item)
+            queued -= 1
+            if !roomWaiters.isEmpty { step.wake.append(roomWaiters.removeFirst()) }
+            step.action = .run(item)
+            return step
         }
         if lifecycle != .open {
             liveThreads -= 1
-            return .exit(takeExitWaitersIfDone())
+            step.wake += takeExitWaitersIfDone()
+            return step
         }
         idle.append(parker)
-        return .park
+        step.action = .park(keepAlive: liveThreads > minWorkers)
+        return step
+    }
+
+    /// A worker's keep-alive ran out. It retires if it is still idle, the pool is open with nothing queued,
+    /// and more than ``minWorkers`` threads are alive; returns `false` (and the worker asks for work as
+    /// usual) otherwise.
+    mutating func keepAliveExpired(for parker: Parker) -> Bool {
+        guard lifecycle == .open, queue.isEmpty, liveThreads > minWorkers,
+            let index = idle.lastIndex(where: { $0 === parker })
+        else { return false }
+        idle.remove(at: index)
+        liveThreads -= 1
+        return true
+    }
+
+    private mutating func count(_ outcome: QueuedTaskOutcome) {
+        switch outcome {
+        case .succeeded: counts.completed += 1
+        case .failed: counts.failed += 1
+        case .cancelled: counts.cancelled += 1
+        case .notRun: break
+        }
+    }
+
+    /// One unfinished task less; wakes the idle waiters when none is left.
+    private mutating func taskEnded(wake: inout [any Waker], tasks: Int = 1) {
+        unfinished -= tasks
+        if unfinished == 0, !idleWaiters.isEmpty {
+            wake += idleWaiters
+            idleWaiters.removeAll()
+        }
+    }
+
+    // MARK: Running a queued task inline
+
+    /// A pool worker waits, from inside a task, for a not-yet-started task of the pool: take it out of the
+    /// queue so the worker can run it itself. Also returns a room waiter to wake for the room freed.
+    mutating func removeQueued(_ task: AnyObject) -> (removed: Bool, wake: (any Waker)?) {
+        guard queue.remove(task: task) else { return (false, nil) }
+        queued -= 1
+        return (true, roomWaiters.isEmpty ? nil : roomWaiters.removeFirst())
+    }
+
+    /// A task taken out by ``removeQueued(_:)`` ran on the waiting worker.
+    mutating func ranInline(_ outcome: QueuedTaskOutcome) -> [any Waker] {
+        var wake: [any Waker] = []
+        count(outcome)
+        taskEnded(wake: &wake)
+        return wake
+    }
+
+    // MARK: Waiting for idleness
+
+    /// `waitUntilIdle`: returns `false` if no submitted task is unfinished, else registers `waiter` and
+    /// returns `true`; the caller sleeps and calls ``idleWaitEnded(_:)`` when it wakes.
+    mutating func awaitIdle(_ waiter: any Waker) -> Bool {
+        if unfinished == 0 { return false }
+        idleWaiters.append(waiter)
+        return true
+    }
+
+    mutating func idleWaitEnded(_ waiter: any Waker) {
+        idleWaiters.removeAll { $0 === waiter }
     }
 
     // MARK: Shutting down
@@ -115,6 +295,9 @@ struct PoolStateMachine {
     struct ShutdownAction {
         /// Idle workers to wake so they see the shutdown and exit.
         var wake: [Parker] = []
+        /// Waiters to wake: submitters waiting for room (they see the shutdown and throw), and
+        /// `waitUntilIdle` callers if nothing is left.
+        var wakeWaiters: [any Waker] = []
         /// Queued tasks to cancel, after the lock is released.
         var cancel: [any QueuedTask] = []
         /// Queued tasks to fail with the pool's error, after the lock is released.
@@ -128,9 +311,13 @@ struct PoolStateMachine {
         var action = ShutdownAction()
         if cancelFutures {
             action.cancel = removeQueuedTasks()
+            counts.cancelled += action.cancel.count
+            taskEnded(wake: &action.wakeWaiters, tasks: action.cancel.count)
         }
         action.wake = idle
         idle.removeAll()
+        action.wakeWaiters += roomWaiters
+        roomWaiters.removeAll()
         return action
     }
 
@@ -139,8 +326,12 @@ struct PoolStateMachine {
         if case .broken = lifecycle {} else { lifecycle = .broken(message) }
         var action = ShutdownAction()
         action.fail = removeQueuedTasks()
+        counts.failed += action.fail.count
+        taskEnded(wake: &action.wakeWaiters, tasks: action.fail.count)
         action.wake = idle
         idle.removeAll()
+        action.wakeWaiters += roomWaiters
+        roomWaiters.removeAll()
         return action
     }
 
@@ -153,13 +344,8 @@ struct PoolStateMachine {
             case .job: queue.append(item)
             }
         }
+        queued = queue.count
         return tasks
-    }
-
-    /// A pool worker waits, from inside a task, for a not-yet-started task of the pool: take it out of the
-    /// queue so the worker can run it itself.
-    mutating func removeQueued(_ task: AnyObject) -> Bool {
-        queue.remove(task: task)
     }
 
     // MARK: Waiting for the workers to exit

@@ -4,26 +4,131 @@ import Synchronization
 /// under it, and the worker loop. Workers hold the core, not the executor, so an executor released
 /// without `shutdown` can shut its core down from `deinit` while the workers finish the queue.
 final class ThreadPoolCore: Sendable {
-    /// Guards the queue, the idle list, the counts and the lifecycle.
+    /// Guards the queue, the idle list, the waiters, the counts and the lifecycle.
     let state: Mutex<PoolStateMachine>
     let threadNamePrefix: String
     let initializer: (@Sendable () throws -> Void)?
+    /// The identity workers run runtime jobs on: the owning ``ThreadPoolExecutor``'s, so a task that
+    /// prefers the pool sees it is on its preferred executor (see ThreadPoolExecutor+TaskExecutor.swift).
+    /// Written once by the executor's `init`, before any job can reach a worker: the write happens
+    /// before every read through the state lock and `pthread_create`.
+    nonisolated(unsafe) var jobExecutor: UnownedTaskExecutor?
+    let configuration: ThreadPoolConfiguration
+    /// Whether futures need more than the plain `Future(work:)`: task hooks, times or an error handler.
+    /// Checked once per submit, so a pool that uses none of them pays one branch.
+    private let decoratesFutures: Bool
 
     /// How many times a worker with nothing to do checks again before it sleeps: a task that arrives
     /// within that window needs no wake-up system call.
     static let idleSpins = 0
 
-    init(maxWorkers: Int, threadNamePrefix: String, initializer: (@Sendable () throws -> Void)?) {
-        state = Mutex(PoolStateMachine(maxWorkers: maxWorkers))
+    init(
+        maxWorkers: Int, threadNamePrefix: String, initializer: (@Sendable () throws -> Void)?,
+        configuration: ThreadPoolConfiguration = ThreadPoolConfiguration()
+    ) {
+        state = Mutex(
+            PoolStateMachine(maxWorkers: maxWorkers, maxQueued: configuration.maxQueued, minWorkers: configuration.minWorkers))
         self.threadNamePrefix = threadNamePrefix
         self.initializer = initializer
+        self.configuration = configuration
+        decoratesFutures =
+            configuration.recordsTaskTimes || configuration.hooks.wrapsTasks || configuration.hooks.unretrievedError != nil
+    }
+
+    // MARK: Making futures
+
+    /// A pending future for `work`, with the task hooks, timer and error handler the configuration asks for.
+    @inline(__always)
+    func makeFuture<T: Sendable>(_ work: @escaping @Sendable () throws -> T) -> Future<T> {
+        decoratesFutures ? makeDecoratedFuture(work) : Future(work: work)
+    }
+
+    private func makeDecoratedFuture<T: Sendable>(_ work: @escaping @Sendable () throws -> T) -> Future<T> {
+        let hooks = configuration.hooks
+        let timer = configuration.recordsTaskTimes ? TaskTimer() : nil
+        let body: @Sendable () throws -> T
+        if hooks.wrapsTasks || timer != nil {
+            let before = hooks.beforeTask
+            let after = hooks.afterTask
+            body = {
+                before?()
+                timer?.start()
+                let result = Result { try work() }
+                timer?.end()
+                if let after {
+                    switch result {
+                    case .success: after(nil)
+                    case .failure(let error): after(error)
+                    }
+                }
+                return try result.get()
+            }
+        } else {
+            body = work
+        }
+        let future = Future(work: body)
+        if timer != nil || hooks.unretrievedError != nil {
+            future.attach(FutureAttachment(timer: timer, unretrievedErrorHandler: hooks.unretrievedError))
+        }
+        return future
     }
 
     // MARK: Taking work
 
-    func submit(_ task: some QueuedTask) throws(ExecutorError) {
-        let action = try state.withLock { state throws(ExecutorError) in try state.submit(task) }
-        perform(action)
+    /// Queues `task`; when the queue is full, does what ``ThreadPoolConfiguration/whenFull`` says.
+    ///
+    /// - Throws: ``ExecutorError`` if the pool is shut down or broken; ``QueueFullError`` under `reject`.
+    func submit(_ task: some QueuedTask) throws {
+        if let action = try state.withLock({ state throws(ExecutorError) in try state.submit(task) }) {
+            perform(action)
+        } else {
+            try submitToFullQueue(task)
+        }
+    }
+
+    private func submitToFullQueue(_ task: some QueuedTask) throws {
+        switch configuration.whenFull {
+        case .reject:
+            state.withLock { $0.rejectFull() }
+            throw QueueFullError(maxQueued: configuration.maxQueued ?? 0)
+        case .runOnCaller:
+            runOnCaller(task)
+        case .block:
+            // A worker blocked on its own pool's queue could be the one that should drain it.
+            if WorkerContext.currentPool === self { return runOnCaller(task) }
+            let parker = Parker.current
+            while true {
+                if let action = try state.withLock({ state throws(ExecutorError) in try state.submit(task, orWait: parker) }) {
+                    return perform(action)
+                }
+                parker.park()
+                _ = state.withLock { $0.roomWaitEnded(parker, abandoning: false) }
+            }
+        }
+    }
+
+    private func runOnCaller(_ task: some QueuedTask) {
+        let outcome = task.runQueued()
+        state.withLock { $0.ranOnCaller(outcome) }
+    }
+
+    /// Queues `task`, suspending while the queue is full.
+    ///
+    /// - Throws: `CancellationError` if the task is cancelled before there is room (nothing is queued);
+    ///   ``ExecutorError`` if the pool is or gets shut down or broken.
+    func submitWaitingForRoom(_ task: some QueuedTask) async throws {
+        try Task.checkCancellation()
+        while true {
+            let event = AsyncEvent()
+            if let action = try state.withLock({ state throws(ExecutorError) in try state.submit(task, orWait: event) }) {
+                return perform(action)
+            }
+            await event.waitUnlessCancelled()
+            let cancelled = Task.isCancelled
+            let next = state.withLock { $0.roomWaitEnded(event, abandoning: cancelled) }
+            next?.wake()
+            if cancelled { throw CancellationError() }
+        }
     }
 
     func enqueue(_ job: UnownedJob) {
@@ -38,15 +143,22 @@ final class ThreadPoolCore: Sendable {
         }
     }
 
-    func removeQueued(_ task: AnyObject) -> Bool {
-        state.withLock { $0.removeQueued(task) }
+    /// On a worker of this pool: if `task` waits in the queue, takes it out and runs it on this thread.
+    /// Returns whether it ran.
+    func runIfQueued(_ task: some QueuedTask) -> Bool {
+        let (removed, roomWaiter) = state.withLock { $0.removeQueued(task) }
+        guard removed else { return false }
+        roomWaiter?.wake()
+        let outcome = task.runQueued()
+        state.withLock { $0.ranInline(outcome) }.forEach { $0.wake() }
+        return true
     }
 
     // MARK: Workers
 
     private func startWorker(number: Int) {
         let name = WorkerThread.name(prefix: threadNamePrefix, number: number)
-        if let error = WorkerThread.start(name: name, { [self] in runWorker() }) {
+        if let error = WorkerThread.start(name: name, { [self] in runWorker(name: name) }) {
             let waiters = state.withLock { $0.threadDidNotStart() }
             waiters.forEach { $0.wake() }
             let liveThreads = state.withLock { $0.liveThreads }
@@ -56,8 +168,10 @@ final class ThreadPoolCore: Sendable {
     }
 
     /// The body of every worker thread.
-    private func runWorker() {
+    private func runWorker(name: String) {
         WorkerContext.enter(self)
+        let hooks = configuration.hooks
+        hooks.workerStarted?(name)
         let parker = Parker()
         if let initializer {
             do {
@@ -67,28 +181,46 @@ final class ThreadPoolCore: Sendable {
             }
         }
         var wasParked = false
+        var finished: QueuedTaskOutcome?
         while true {
-            switch state.withLock({ $0.nextWork(for: parker, wasParked: wasParked) }) {
+            let step = state.withLock { $0.nextWork(for: parker, wasParked: wasParked, finished: finished) }
+            finished = nil
+            switch step.action {
             case .run(let item):
+                step.wake.forEach { $0.wake() }
                 wasParked = false
-                run(item)
-            case .park:
-                parker.park(spins: Self.idleSpins)
+                finished = run(item)
+            case .park(let keepAlive):
+                step.wake.forEach { $0.wake() }
                 wasParked = true
-            case .exit(let waiters):
+                if keepAlive, let duration = configuration.keepAlive {
+                    if !parker.park(until: Deadline.after(duration), spins: Self.idleSpins),
+                        state.withLock({ $0.keepAliveExpired(for: parker) })
+                    {
+                        hooks.workerExiting?(name)
+                        WorkerContext.leave()
+                        return
+                    }
+                } else {
+                    parker.park(spins: Self.idleSpins)
+                }
+            case .exit:
+                hooks.workerExiting?(name)
                 WorkerContext.leave()
-                waiters.forEach { $0.wake() }
+                step.wake.forEach { $0.wake() }
                 return
             }
         }
     }
 
-    private func run(_ item: WorkItem) {
+    /// Runs one entry; returns how a submitted task ended (`nil` for a job).
+    private func run(_ item: WorkItem) -> QueuedTaskOutcome? {
         switch item {
         case .task(let task):
-            task.runQueued()
+            return task.runQueued()
         case .job(let job):
-            job.runSynchronously(on: asUnownedTaskExecutor())
+            job.runSynchronously(on: jobExecutor ?? asUnownedTaskExecutor())
+            return nil
         }
     }
 
@@ -98,6 +230,46 @@ final class ThreadPoolCore: Sendable {
         let failure = ExecutorError.broken(message)
         action.fail.forEach { $0.failQueued(failure) }
         action.wake.forEach { $0.unpark() }
+        action.wakeWaiters.forEach { $0.wake() }
+    }
+
+    // MARK: Waiting for idleness
+
+    /// Blocks until no submitted task is queued or running, or `deadline` passes.
+    ///
+    /// - Throws: ``FutureError/timedOut`` if `deadline` passes first; ``FutureError/invalidState(_:)`` on a
+    ///   worker of this pool, whose own task would never let the pool become idle.
+    func waitUntilIdle(until deadline: Deadline?) throws(FutureError) {
+        if WorkerContext.currentPool === self {
+            throw .invalidState("waitUntilIdle() called on a worker of the same pool, which would wait for itself")
+        }
+        let parker = Parker.current
+        while state.withLock({ $0.awaitIdle(parker) }) {
+            let woken = parker.park(until: deadline)
+            state.withLock { $0.idleWaitEnded(parker) }
+            if !woken, deadline?.hasPassed ?? false {
+                if state.withLock({ $0.unfinished }) == 0 { return }
+                throw .timedOut
+            }
+        }
+    }
+
+    /// Suspends until no submitted task is queued or running, or `deadline` passes, or the task is
+    /// cancelled.
+    ///
+    /// - Throws: ``FutureError/timedOut``; `CancellationError`.
+    func waitUntilIdleAsync(until deadline: Deadline?) async throws {
+        while true {
+            let event = AsyncEvent()
+            guard state.withLock({ $0.awaitIdle(event) }) else { return }
+            await event.waitUnlessCancelled(until: deadline)
+            state.withLock { $0.idleWaitEnded(event) }
+            if Task.isCancelled || (deadline?.hasPassed ?? false) {
+                if state.withLock({ $0.unfinished }) == 0 { return }
+                try Task.checkCancellation()
+                throw FutureError.timedOut
+            }
+        }
     }
 
     // MARK: Shutting down
@@ -106,6 +278,7 @@ final class ThreadPoolCore: Sendable {
         let action = state.withLock { $0.shutdown(cancelFutures: cancelFutures) }
         action.cancel.forEach { $0.cancelQueued() }
         action.wake.forEach { $0.unpark() }
+        action.wakeWaiters.forEach { $0.wake() }
         if wait { waitForWorkersToExit() }
     }
 

@@ -29,6 +29,17 @@ import Synchronization
 /// throws, the pool is *broken*: every queued future fails with ``ExecutorError/broken(_:)``, and so does
 /// every later `submit`.
 ///
+/// ## Production controls
+/// ``init(maxWorkers:threadNamePrefix:initializer:configuration:)`` takes a ``ThreadPoolConfiguration``:
+/// a bounded queue with a policy for when it is full (block, reject with ``QueueFullError``, run on the
+/// caller; ``submitWaitingForRoom(_:)`` suspends), idle threads that retire after a keep-alive, per-task
+/// times, and ``ThreadPoolHooks``. ``statistics`` is a cheap snapshot of threads, queue and counts;
+/// ``waitUntilIdle(timeout:)`` waits for everything submitted without holding futures. Every default keeps
+/// the behaviour described above.
+///
+/// A failed future released without anyone reading its error is reported once (by default, one line on
+/// standard error), so the failures of fire-and-forget work are not silent.
+///
 /// ## Lifetime
 /// ``shutdown(wait:cancelFutures:)`` stops the pool. A pool released without `shutdown` runs the work
 /// already queued, then its threads exit: no thread is leaked.
@@ -46,6 +57,9 @@ public final class ThreadPoolExecutor: Executor {
 
     private static let poolCount = Atomic<Int>(0)
 
+    /// The pool's production controls: queue bound, elastic threads, task times and hooks.
+    public let configuration: ThreadPoolConfiguration
+
     /// Makes a pool; no thread starts until work arrives.
     ///
     /// - Parameters:
@@ -55,18 +69,49 @@ public final class ThreadPoolExecutor: Executor {
     ///     `"ThreadPoolExecutor-<pool number>"`.
     ///   - initializer: run once on each worker thread before its first task. If it throws, the pool
     ///     breaks (see the type's discussion).
-    public init(
+    public convenience init(
         maxWorkers: Int? = nil, threadNamePrefix: String = "",
         initializer: (@Sendable () throws -> Void)? = nil
+    ) {
+        self.init(
+            maxWorkers: maxWorkers, threadNamePrefix: threadNamePrefix, initializer: initializer,
+            configuration: ThreadPoolConfiguration())
+    }
+
+    /// Makes a pool with production controls: a bounded queue, elastic threads, task times, hooks.
+    ///
+    /// ```swift
+    /// let pool = ThreadPoolExecutor(
+    ///     maxWorkers: 8,
+    ///     configuration: .init(maxQueued: 100, whenFull: .block, minWorkers: 2, keepAlive: .seconds(60)))
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - maxWorkers: the most threads the pool runs at once; `nil` for ``defaultMaxWorkers``. A value of
+    ///     0 or less stops the program with a message that names it.
+    ///   - threadNamePrefix: the start of each worker thread's name; empty for
+    ///     `"ThreadPoolExecutor-<pool number>"`.
+    ///   - initializer: run once on each worker thread before its first task (after the
+    ///     ``ThreadPoolHooks/workerStarted`` hook). If it throws, the pool breaks.
+    ///   - configuration: the controls; see ``ThreadPoolConfiguration`` for each default. An option out of
+    ///     range (`maxQueued < 1`, `minWorkers` not in `0...maxWorkers`, `keepAlive <= 0`) stops the
+    ///     program with a message that names it.
+    public init(
+        maxWorkers: Int? = nil, threadNamePrefix: String = "",
+        initializer: (@Sendable () throws -> Void)? = nil,
+        configuration: ThreadPoolConfiguration
     ) {
         let maxWorkers = maxWorkers ?? Self.defaultMaxWorkers
         if maxWorkers <= 0 {
             fatalError("ThreadPoolExecutor: maxWorkers must be greater than 0, got \(maxWorkers)")
         }
+        configuration.validate(maxWorkers: maxWorkers)
         let number = Self.poolCount.wrappingAdd(1, ordering: .relaxed).newValue - 1
         let prefix = threadNamePrefix.isEmpty ? "ThreadPoolExecutor-\(number)" : threadNamePrefix
         self.maxWorkers = maxWorkers
-        core = ThreadPoolCore(maxWorkers: maxWorkers, threadNamePrefix: prefix, initializer: initializer)
+        self.configuration = configuration
+        core = ThreadPoolCore(
+            maxWorkers: maxWorkers, threadNamePrefix: prefix, initializer: initializer, configuration: configuration)
     }
 
     deinit {
@@ -75,12 +120,18 @@ public final class ThreadPoolExecutor: Executor {
 
     /// Schedules `work` on a worker thread and returns its future at once.
     ///
+    /// With a bounded queue (``ThreadPoolConfiguration/maxQueued``) that is full, does what
+    /// ``ThreadPoolConfiguration/whenFull`` says: blocks until there is room, throws ``QueueFullError``, or
+    /// runs `work` on this thread and returns its finished future. In async code use
+    /// ``submitWaitingForRoom(_:)``, which suspends instead of blocking.
+    ///
     /// - Parameter work: the closure to run; its value or error goes into the future.
-    /// - Returns: a pending future for the work.
-    /// - Throws: ``ExecutorError/shutDown`` after ``shutdown(wait:cancelFutures:)``;
-    ///   ``ExecutorError/broken(_:)`` if an initializer failed.
+    /// - Returns: a pending future for the work (finished, if it ran on the caller).
+    /// - Throws: ``ExecutorError/shutDown`` after ``shutdown(wait:cancelFutures:)`` (also when it comes
+    ///   while blocked for room); ``ExecutorError/broken(_:)`` if an initializer failed;
+    ///   ``QueueFullError`` when the queue is full under ``QueueFullPolicy/reject``.
     public func submit<T: Sendable>(_ work: @escaping @Sendable () throws -> T) throws -> Future<T> {
-        let future = Future(work: work)
+        let future = core.makeFuture(work)
         try core.submit(future)
         return future
     }
@@ -102,7 +153,7 @@ public final class ThreadPoolExecutor: Executor {
 
     /// Applies `transform` to every item on the pool and returns the results in input order.
     ///
-    /// The same as ``Executor/map(_:timeout:chunkSize:_:)``, except for the default chunk size: with
+    /// The same as ``Executor/map(_:timeout:chunkSize:_:)-7a4vk``, except for the default chunk size: with
     /// `chunkSize: nil` the pool splits the items into about eight chunks per worker (at least one item
     /// each), so tiny functions are not dominated by per-task overhead while slow ones still spread over
     /// every worker. Pass `chunkSize: 1` for one task per item, when items take very uneven times.

@@ -1,11 +1,22 @@
 /// Work a pool can run: a submitted future, or a Swift concurrency job (the pool as a `TaskExecutor`).
 protocol QueuedTask: AnyObject, Sendable {
-    /// Claims and runs the work, unless it was cancelled or claimed elsewhere.
-    func runQueued()
+    /// Claims and runs the work, unless it was cancelled or claimed elsewhere; says which, for the pool's
+    /// statistics.
+    @discardableResult func runQueued() -> QueuedTaskOutcome
     /// Cancels the work if it has not started (shutdown with `cancelFutures`).
     func cancelQueued()
     /// Fails the work if it has not started (a broken pool).
     func failQueued(_ error: any Error)
+}
+
+/// What ``QueuedTask/runQueued()`` did.
+enum QueuedTaskOutcome {
+    case succeeded
+    case failed
+    /// It was cancelled before it started.
+    case cancelled
+    /// Someone else claimed or completed it (a user's `setRunningOrNotifyCancel` on a pool's future).
+    case notRun
 }
 
 /// One entry of a pool's queue.

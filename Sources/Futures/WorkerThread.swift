@@ -100,8 +100,7 @@ enum WorkerContext {
     /// If the current thread is a worker and `task` waits in its pool's queue, takes it out and runs it
     /// here. Returns whether it ran.
     static func runInlineIfQueuedHere(_ task: some QueuedTask) -> Bool {
-        guard let pool = currentPool, pool.removeQueued(task) else { return false }
-        task.runQueued()
-        return true
+        guard let pool = currentPool else { return false }
+        return pool.runIfQueued(task)
     }
 }

@@ -1,0 +1,168 @@
+/// The production controls of a ``ThreadPoolExecutor``: a bounded queue, elastic threads, per-task
+/// times and hooks. Every default keeps the plain pool's behaviour.
+///
+/// ```swift
+/// let pool = ThreadPoolExecutor(
+///     maxWorkers: 8,
+///     configuration: .init(
+///         maxQueued: 100, whenFull: .block,             // back-pressure on producers
+///         minWorkers: 2, keepAlive: .seconds(60),        // shrink to 2 threads when quiet
+///         hooks: .init(afterTask: { error in if let error { log(error) } })))
+/// ```
+///
+/// | Option | Default | What happens |
+/// | --- | --- | --- |
+/// | ``maxQueued`` | `nil` | The queue has no bound: `submit` never waits and never fails for room. |
+/// | ``whenFull`` | ``QueueFullPolicy/block`` | Used only with a ``maxQueued``. |
+/// | ``minWorkers`` | `0` | Threads the keep-alive never retires. |
+/// | ``keepAlive`` | `nil` | Threads stay until shutdown, as in Python. |
+/// | ``recordsTaskTimes`` | `false` | ``Future/times`` is `nil`; no clock is read per task. |
+/// | ``hooks`` | none | Nothing runs around tasks; an unretrieved error prints one line on standard error. |
+public struct ThreadPoolConfiguration: Sendable {
+    /// The most tasks that may wait in the queue (not counting running ones); `nil`, the default, for no
+    /// bound. Must be at least 1.
+    ///
+    /// What a submit does when the queue holds this many is ``whenFull``'s choice for
+    /// ``ThreadPoolExecutor/submit(_:)``; ``ThreadPoolExecutor/submitWaitingForRoom(_:)`` always suspends.
+    /// A cancelled future keeps its place until a worker reaches it and skips it. Jobs of Swift tasks
+    /// that run on the pool (the pool as a `TaskExecutor`) count towards the queue but are always taken:
+    /// the runtime requires every job to run.
+    public var maxQueued: Int?
+
+    /// What ``ThreadPoolExecutor/submit(_:)`` does when the queue is full; ``QueueFullPolicy/block`` by
+    /// default. Has no effect without ``maxQueued``.
+    public var whenFull: QueueFullPolicy
+
+    /// Worker threads that stay however long they are idle; `0` by default. Must be between 0 and the
+    /// pool's `maxWorkers`. Threads still start lazily, one per submit: this is a floor for retiring, not
+    /// a number started up front. Has no effect without ``keepAlive``.
+    public var minWorkers: Int
+
+    /// How long a worker above ``minWorkers`` may stay idle before its thread exits; `nil`, the default,
+    /// keeps every thread until shutdown. A thread that exited is started again, as any thread is, when a
+    /// submit finds no idle worker. Must be greater than zero.
+    public var keepAlive: Duration?
+
+    /// Whether the pool records, for each future it makes, how long the work waited in the queue and how
+    /// long it ran (``Future/times``); `false` by default. Costs two clock reads and one small allocation
+    /// per task when on, nothing when off.
+    public var recordsTaskTimes: Bool
+
+    /// Code the pool runs when workers start and exit, around each task, and for errors nobody read.
+    public var hooks: ThreadPoolHooks
+
+    /// Makes a configuration; every argument defaults to the plain pool's behaviour.
+    ///
+    /// - Parameters:
+    ///   - maxQueued: the most tasks waiting in the queue; `nil` for no bound.
+    ///   - whenFull: what `submit` does when the queue is full.
+    ///   - minWorkers: threads that never retire for idleness.
+    ///   - keepAlive: how long an idle thread above `minWorkers` stays; `nil` for until shutdown.
+    ///   - recordsTaskTimes: whether to record each future's time queued and running.
+    ///   - hooks: code to run at the pool's events.
+    public init(
+        maxQueued: Int? = nil, whenFull: QueueFullPolicy = .block,
+        minWorkers: Int = 0, keepAlive: Duration? = nil,
+        recordsTaskTimes: Bool = false, hooks: ThreadPoolHooks = ThreadPoolHooks()
+    ) {
+        self.maxQueued = maxQueued
+        self.whenFull = whenFull
+        self.minWorkers = minWorkers
+        self.keepAlive = keepAlive
+        self.recordsTaskTimes = recordsTaskTimes
+        self.hooks = hooks
+    }
+
+    /// Stops the program with a message naming the first option out of range.
+    func validate(maxWorkers: Int) {
+        if let maxQueued, maxQueued < 1 {
+            fatalError("ThreadPoolExecutor: maxQueued must be at least 1 (or nil for no bound), got \(maxQueued)")
+        }
+        if minWorkers < 0 || minWorkers > maxWorkers {
+            fatalError("ThreadPoolExecutor: minWorkers must be between 0 and maxWorkers (\(maxWorkers)), got \(minWorkers)")
+        }
+        if let keepAlive, keepAlive <= .zero {
+            fatalError("ThreadPoolExecutor: keepAlive must be greater than zero (or nil to keep threads), got \(keepAlive)")
+        }
+    }
+}
+
+/// What ``ThreadPoolExecutor/submit(_:)`` does when the bounded queue is full.
+///
+/// Async code should call ``ThreadPoolExecutor/submitWaitingForRoom(_:)`` instead, which suspends
+/// without blocking a thread whatever the policy.
+public enum QueueFullPolicy: Sendable, Equatable {
+    /// Block the submitting thread until a worker takes a task from the queue, then queue the work.
+    /// Threads blocked here are woken, and throw ``ExecutorError/shutDown``, when the pool shuts down.
+    /// A worker of the pool submitting to its own full pool runs the work itself instead, so a pool
+    /// cannot deadlock on its own queue.
+    case block
+    /// Throw ``QueueFullError`` at once; the work is not queued and never runs.
+    case reject
+    /// Run the work on the submitting thread, before `submit` returns a finished future, as Java's
+    /// `CallerRunsPolicy`: producers slow down to the pool's pace. The hooks around tasks run on that
+    /// thread too.
+    case runOnCaller
+}
+
+/// Thrown by ``ThreadPoolExecutor/submit(_:)`` under ``QueueFullPolicy/reject`` when the queue is full.
+/// The work was not queued and will not run.
+public struct QueueFullError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The pool's ``ThreadPoolConfiguration/maxQueued``.
+    public let maxQueued: Int
+
+    /// A readable description of the error.
+    public var description: String {
+        "QueueFullError: the pool's queue already holds maxQueued (\(maxQueued)) tasks; the work was not queued"
+    }
+}
+
+/// Code a ``ThreadPoolExecutor`` runs at its events, like the overridable hooks of Java's
+/// `ThreadPoolExecutor`. Every hook is optional and runs with no lock held; keep them short, since the
+/// thread running one does nothing else meanwhile. A hook must not throw or stop the thread.
+///
+/// Order on each worker thread: ``workerStarted`` (before the pool's initializer), then for each task
+/// ``beforeTask`` and ``afterTask``, then ``workerExiting``. A future's waiters and callbacks are told
+/// after ``afterTask`` has returned.
+public struct ThreadPoolHooks: Sendable {
+    /// Runs first on each new worker thread, before the initializer; gets the thread's name.
+    public var workerStarted: (@Sendable (_ threadName: String) -> Void)?
+    /// Runs last on each worker thread before it exits (at shutdown, or after ``ThreadPoolConfiguration/keepAlive``);
+    /// `shutdown(wait: true)` returns after it has run on every worker. Gets the thread's name.
+    public var workerExiting: (@Sendable (_ threadName: String) -> Void)?
+    /// Runs just before each submitted task's work, on the thread about to run it. Not for cancelled
+    /// tasks, which never run.
+    public var beforeTask: (@Sendable () -> Void)?
+    /// Runs just after each submitted task's work, on the same thread, with the error it threw or `nil`.
+    public var afterTask: (@Sendable (_ error: (any Error)?) -> Void)?
+    /// Gets the error of a failed future of this pool that was released without anyone having read its
+    /// error (through `result`, `error`, `value` or `map`), once, on the thread that released the last
+    /// reference. `nil`, the default, writes one line on standard error. Cancelled futures are never
+    /// reported.
+    public var unretrievedError: (@Sendable (any Error) -> Void)?
+
+    /// Makes a set of hooks; each defaults to none.
+    ///
+    /// - Parameters:
+    ///   - workerStarted: runs first on each worker thread, with its name.
+    ///   - workerExiting: runs last on each worker thread, with its name.
+    ///   - beforeTask: runs before each task's work.
+    ///   - afterTask: runs after each task's work, with its error or `nil`.
+    ///   - unretrievedError: gets each error nobody read; `nil` prints one line on standard error.
+    public init(
+        workerStarted: (@Sendable (_ threadName: String) -> Void)? = nil,
+        workerExiting: (@Sendable (_ threadName: String) -> Void)? = nil,
+        beforeTask: (@Sendable () -> Void)? = nil,
+        afterTask: (@Sendable (_ error: (any Error)?) -> Void)? = nil,
+        unretrievedError: (@Sendable (any Error) -> Void)? = nil
+    ) {
+        self.workerStarted = workerStarted
+        self.workerExiting = workerExiting
+        self.beforeTask = beforeTask
+        self.afterTask = afterTask
+        self.unretrievedError = unretrievedError
+    }
+
+    /// Whether a task's work needs wrapping to run the task hooks.
+    var wrapsTasks: Bool { beforeTask != nil || afterTask != nil }
+}
