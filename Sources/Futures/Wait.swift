@@ -94,7 +94,8 @@ struct GroupWait<Element: WaitElement> {
     /// Whether the condition holds for these statuses.
     private func isSatisfied(_ statuses: [CompletionStatus]) -> Bool {
         switch returnWhen {
-        case .firstCompleted: return statuses.contains { $0.isDone }
+        // As in Python, no futures at all is "all done": each rule holds at once.
+        case .firstCompleted: return statuses.isEmpty || statuses.contains { $0.isDone }
         case .firstException: return statuses.contains(.failed) || statuses.allSatisfy(\.isDone)
         case .allCompleted: return statuses.allSatisfy(\.isDone)
         }
