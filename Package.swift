@@ -13,6 +13,7 @@ let package = Package(
         .executableTarget(name: "WorkQueue", dependencies: ["Futures"], path: "Examples/WorkQueue"),
         .executableTarget(name: "Crawler", dependencies: ["Futures"], path: "Examples/Crawler"),
         .executableTarget(name: "Shutdown", dependencies: ["Futures"], path: "Examples/Shutdown"),
+        .executableTarget(name: "AsyncBlockingIO", dependencies: ["Futures"], path: "Examples/AsyncBlockingIO"),
     ],
     swiftLanguageModes: [.v6]
 )

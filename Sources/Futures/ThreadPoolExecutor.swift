@@ -112,6 +112,7 @@ public final class ThreadPoolExecutor: Executor {
         self.configuration = configuration
         core = ThreadPoolCore(
             maxWorkers: maxWorkers, threadNamePrefix: prefix, initializer: initializer, configuration: configuration)
+        core.jobExecutor = UnownedTaskExecutor(ordinary: self)  // see ThreadPoolExecutor+TaskExecutor.swift
     }
 
     deinit {
