@@ -14,6 +14,7 @@ let package = Package(
         .executableTarget(name: "Crawler", dependencies: ["Futures"], path: "Examples/Crawler"),
         .executableTarget(name: "Shutdown", dependencies: ["Futures"], path: "Examples/Shutdown"),
         .executableTarget(name: "AsyncBlockingIO", dependencies: ["Futures"], path: "Examples/AsyncBlockingIO"),
+        .executableTarget(name: "LeakCheck", dependencies: ["Futures"], path: "Examples/LeakCheck"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# CI step: the whole test suite under ThreadSanitizer, then under AddressSanitizer, each in its own
+# scratch path (.build-tsan, .build-asan) so the instrumented builds never mix with the normal one.
+#
+#   .ci/sanitizers.sh            # both
+#   .ci/sanitizers.sh thread     # one of them
+#   FUTURES_STRESS_SECONDS=10 .ci/sanitizers.sh thread   # a longer race stress under TSan
+#
+# The race stress tests are bounded in time (FUTURES_STRESS_SECONDS per configuration, 2 by default),
+# so the instrumented runs take about as long as the plain one plus the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sanitizers=("$@")
+if [ ${#sanitizers[@]} -eq 0 ]; then sanitizers=(thread address); fi
+
+for sanitizer in "${sanitizers[@]}"; do
+    case "$sanitizer" in
+        thread) scratch=.build-tsan ;;
+        address) scratch=.build-asan ;;
+        *) echo "sanitizers.sh: unknown sanitizer '$sanitizer' (thread or address)" >&2; exit 2 ;;
+    esac
+    start=$(date +%s)
+    echo "sanitizers.sh: building the tests with --sanitize=$sanitizer into $scratch"
+    swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch"
+    built=$(date +%s)
+    echo "sanitizers.sh: running the tests with --sanitize=$sanitizer"
+    # halt_on_error: a report fails the run instead of scrolling by.
+    TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" ASAN_OPTIONS="halt_on_error=1 ${ASAN_OPTIONS:-}" \
+        swift test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch"
+    echo "sanitizers.sh: --sanitize=$sanitizer passed (build $((built - start)) s, tests $(( $(date +%s) - built )) s)"
+done
