@@ -52,6 +52,34 @@ extension Reliability {
             #expect(message.contains("chunkSize") && message.contains("-2"), "stderr: \(message)")
         }
 
+        @Test("lazyMap and unorderedMap with bufferSize <= 0 stop the program with a message naming bufferSize")
+        func bufferSizeZero() async {
+            let lazy = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                let pool = ThreadPoolExecutor(maxWorkers: 1)
+                _ = pool.lazyMap([1, 2, 3], bufferSize: 0) { $0 }
+            }
+            let lazyMessage = String(decoding: lazy?.standardErrorContent ?? [], as: UTF8.self)
+            #expect(lazyMessage.contains("bufferSize") && lazyMessage.contains("0"), "stderr: \(lazyMessage)")
+
+            let unordered = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                let pool = ThreadPoolExecutor(maxWorkers: 1)
+                _ = pool.unorderedMap([1, 2, 3], bufferSize: -4) { $0 }
+            }
+            let unorderedMessage = String(decoding: unordered?.standardErrorContent ?? [], as: UTF8.self)
+            #expect(unorderedMessage.contains("bufferSize") && unorderedMessage.contains("-4"), "stderr: \(unorderedMessage)")
+        }
+
+        @Test("lazyMap over an AsyncSequence with bufferSize <= 0 stops the program")
+        func bufferSizeZeroAsyncInput() async {
+            let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                let pool = ThreadPoolExecutor(maxWorkers: 1)
+                let input = AsyncStream<Int> { $0.finish() }
+                _ = pool.lazyMap(input, bufferSize: 0) { $0 }
+            }
+            let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+            #expect(message.contains("bufferSize") && message.contains("0"), "stderr: \(message)")
+        }
+
         /// The blocking `map` is unavailable in async code, and exit-test bodies are async.
         static func map(chunkSize: Int) throws {
             let pool = ThreadPoolExecutor(maxWorkers: 1)
