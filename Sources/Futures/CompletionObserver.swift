@@ -3,6 +3,7 @@
 ///
 /// `futureDidComplete` is called on the completing thread after the future's lock is released, and must
 /// be quick: it only records the event and wakes someone.
+@usableFromInline
 protocol CompletionObserver: AnyObject, Sendable {
     /// - Parameters:
     ///   - future: the identity of the future that is done, for observers that watch many.
@@ -15,6 +16,7 @@ extension Parker: CompletionObserver {
 }
 
 /// One entry in a future's list of what to do when it is done, kept in the order added.
+@usableFromInline
 enum Listener<Value: Sendable>: Sendable {
     case callback(@Sendable (Future<Value>) -> Void)
     case observer(any CompletionObserver)

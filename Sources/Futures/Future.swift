@@ -51,16 +51,18 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         }
     }
 
-    let machine: Mutex<FutureStateMachine<Value>>
+    @usableFromInline let machine: Mutex<FutureStateMachine<Value>>
 
     /// Makes a pending future with no work attached, for executor implementers and tests: complete it with
     /// ``setRunningOrNotifyCancel()``, ``setResult(_:)`` and ``setError(_:)``.
+    @inlinable
     public init() {
         machine = Mutex(FutureStateMachine(work: nil))
     }
 
     /// A pending future that carries its own work, as the thread pool makes them: the queue holds the
     /// future, and whichever thread claims it runs the work.
+    @inlinable
     init(work: @escaping @Sendable () throws -> Value) {
         machine = Mutex(FutureStateMachine(work: work))
     }
@@ -75,15 +77,19 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     // MARK: Reading the state
 
     /// The future's current state. It may change as soon as it is read, unless it is done.
+    @inlinable
     public var state: State { machine.withLock { $0.state } }
 
     /// Whether the future was cancelled.
+    @inlinable
     public var isCancelled: Bool { state == .cancelled }
 
     /// Whether the work is running now.
+    @inlinable
     public var isRunning: Bool { state == .running }
 
     /// Whether the future is done: cancelled or finished.
+    @inlinable
     public var isDone: Bool {
         let state = self.state
         return state == .cancelled || state == .finished
@@ -99,6 +105,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// - Returns: `true` if the future is now cancelled (also if it was already); `false` if the work is
     ///   running or finished.
     @discardableResult
+    @inlinable
     public func cancel() -> Bool {
         switch machine.withLock({ $0.cancel() }) {
         case .notify(let completion):
@@ -126,6 +133,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// - Throws: the work's own error, as it was thrown; ``FutureError/cancelled`` if the future was
     ///   cancelled; ``FutureError/timedOut`` if `timeout` passed first (the work goes on).
     @available(*, noasync, message: "blocks the thread; use 'try await future.value' in async code")
+    @inlinable
     public func result(timeout: Duration? = nil) throws -> Value {
         try waitForResult(until: Deadline.after(timeout)).get()
     }
@@ -139,6 +147,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// - Throws: ``FutureError/cancelled`` if the future was cancelled; ``FutureError/timedOut`` if
     ///   `timeout` passed first.
     @available(*, noasync, message: "blocks the thread; use 'try await future.value' in async code")
+    @inlinable
     public func error(timeout: Duration? = nil) throws -> (any Error)? {
         switch try waitForResult(until: Deadline.after(timeout)) {
         case .success: return nil
@@ -148,8 +157,15 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
 
     /// Blocks until the future is done or `deadline` passes. Runs the work inline when the caller is a
     /// worker of the pool that queued it.
+    @inlinable
     func waitForResult(until deadline: Deadline?) throws(FutureError) -> Result<Value, any Error> {
         if let result = try doneResult() { return result }
+        return try waitUntilDone(until: deadline)
+    }
+
+    /// The blocking part of ``waitForResult(until:)``, kept out of line: it runs once per real wait.
+    @usableFromInline
+    func waitUntilDone(until deadline: Deadline?) throws(FutureError) -> Result<Value, any Error> {
         if deadline.map({ !$0.hasPassed }) ?? true, WorkerContext.runInlineIfQueuedHere(self) {
             if let result = try doneResult() { return result }
         }
@@ -173,11 +189,13 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     }
 
     /// The result if done; `nil` if not done.
+    @inlinable
     func doneResult() throws(FutureError) -> Result<Value, any Error>? {
         try Self.result(of: machine.withLock { $0.retrieveOutcome() })
     }
 
-    private static func result(of outcome: FutureStateMachine<Value>.Outcome) throws(FutureError) -> Result<Value, any Error>? {
+    @inlinable
+    static func result(of outcome: FutureStateMachine<Value>.Outcome) throws(FutureError) -> Result<Value, any Error>? {
         switch outcome {
         case .notDone: return nil
         case .cancelled: throw .cancelled
@@ -197,6 +215,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     ///
     /// - Parameter callback: called with this future when it is done. Keep it short when it runs on a
     ///   pool worker: the worker takes no other work while it runs.
+    @inlinable
     public func addDoneCallback(_ callback: @escaping @Sendable (Future<Value>) -> Void) {
         if !machine.withLock({ $0.addListener(.callback(callback)) }) {
             callback(self)
@@ -223,6 +242,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     ///
     /// - Returns: `true` if the future moved from pending to running; `false` if it was cancelled.
     /// - Throws: ``FutureError/invalidState(_:)`` if the future is already running or finished.
+    @inlinable
     public func setRunningOrNotifyCancel() throws -> Bool {
         let (started, _) = try machine.withLock { machine throws(FutureError) in try machine.setRunningOrNotifyCancel() }
         return started
@@ -232,6 +252,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     ///
     /// - Parameter value: the result; waiters and ``result(timeout:)`` receive it.
     /// - Throws: ``FutureError/invalidState(_:)`` if the future is already finished or cancelled.
+    @inlinable
     public func setResult(_ value: Value) throws {
         try complete(.success(value), by: "setResult(_:)")
     }
@@ -240,17 +261,20 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     ///
     /// - Parameter error: the failure; ``result(timeout:)`` rethrows it and ``error(timeout:)`` returns it.
     /// - Throws: ``FutureError/invalidState(_:)`` if the future is already finished or cancelled.
+    @inlinable
     public func setError(_ error: any Error) throws {
         try complete(.failure(error), by: "setError(_:)")
     }
 
+    @inlinable
     func complete(_ result: Result<Value, any Error>, by call: StaticString) throws(FutureError) {
         let completion = try machine.withLock { machine throws(FutureError) in try machine.finish(result, by: call) }
         run(completion)
     }
 
     /// Tells the observers, then runs the callbacks in order. Called with no lock held.
-    private func run(_ completion: FutureStateMachine<Value>.Completion) {
+    @inlinable
+    func run(_ completion: FutureStateMachine<Value>.Completion) {
         for case .observer(let observer) in completion.listeners {
             observer.futureDidComplete(ObjectIdentifier(self), failed: completion.failed)
         }
@@ -262,29 +286,39 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     // MARK: Hashable
 
     /// Futures are equal only to themselves.
+    @inlinable
     public static func == (lhs: Future, rhs: Future) -> Bool { lhs === rhs }
 
     /// Hashes the future's identity.
+    @inlinable
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
 
-extension Future: QueuedTask {
-    /// Runs the stored work if the future is still pending; does nothing if it was cancelled or another
-    /// thread claimed it.
-    @discardableResult
-    func runQueued() -> QueuedTaskOutcome {
+extension Future {
+    /// Runs the stored work if the future is still pending. `beforeCompleting` is called with how the
+    /// task ended once the work has returned and before the future is completed (at once if there was
+    /// nothing to run: cancelled, or claimed by another thread); see ``QueuedTask/runQueued(beforeCompleting:)``.
+    @inlinable
+    func runQueued(beforeCompleting: (QueuedTaskOutcome) -> Void = { _ in }) {
         guard let work = machine.withLock({ $0.claimWork() }) else {
-            return state == .cancelled ? .cancelled : .notRun
+            return beforeCompleting(state == .cancelled ? .cancelled : .notRun)
         }
         let result = Result { try work() }
+        beforeCompleting(result.isFailure ? .failed : .succeeded)
         // Only a user's own setResult/setError on a running future can make this fail; theirs stands.
         try? complete(result, by: "the executor finishing the work")
-        return result.isFailure ? .failed : .succeeded
     }
 
-    func cancelQueued() { cancel() }
-
-    func failQueued(_ error: any Error) {
-        try? complete(.failure(error), by: "the executor failing queued work")
+    /// The future as a pool's queue entry, with a handler specialized for `Value` where this is inlined.
+    @inlinable
+    var queuedTask: QueuedTask {
+        QueuedTask(self) { object, command, beforeCompleting in
+            let future = unsafeDowncast(object, to: Future<Value>.self)
+            switch command {
+            case .run: future.runQueued(beforeCompleting: beforeCompleting)
+            case .cancel: future.cancel()
+            case .fail(let error): try? future.complete(.failure(error), by: "the executor failing queued work")
+            }
+        }
     }
 }

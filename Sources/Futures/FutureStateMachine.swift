@@ -15,9 +15,11 @@
 ///
 /// Listeners (callbacks and observers) wait in `listeners` until the future is done; the transition into a
 /// terminal state hands them all back, once, to be run in order.
+@usableFromInline
 struct FutureStateMachine<Value: Sendable> {
-    typealias Work = @Sendable () throws -> Value
+    @usableFromInline typealias Work = @Sendable () throws -> Value
 
+    @usableFromInline
     enum Phase {
         case pending(Work?)
         case running
@@ -25,15 +27,17 @@ struct FutureStateMachine<Value: Sendable> {
         case cancelled
     }
 
-    private(set) var phase: Phase
+    @usableFromInline var phase: Phase
     /// Whether a failure's error reached a caller (see ``UnretrievedErrors``); sits in padding.
-    private var errorRetrieved = false
-    private var listeners: [Listener<Value>] = []
+    @usableFromInline var errorRetrieved = false
+    @usableFromInline var listeners: [Listener<Value>] = []
 
+    @inlinable
     init(work: Work?) {
         phase = .pending(work)
     }
 
+    @inlinable
     var state: Future<Value>.State {
         switch phase {
         case .pending: return .pending
@@ -44,12 +48,14 @@ struct FutureStateMachine<Value: Sendable> {
     }
 
     /// The outcome once done: the work's result, or `nil` if cancelled. `.none` while not done.
+    @usableFromInline
     enum Outcome {
         case notDone
         case cancelled
         case finished(Result<Value, any Error>)
     }
 
+    @inlinable
     var outcome: Outcome {
         switch phase {
         case .pending, .running: return .notDone
@@ -59,36 +65,48 @@ struct FutureStateMachine<Value: Sendable> {
     }
 
     /// ``outcome`` for a caller that hands the error on: marks a failure as retrieved.
+    @inlinable
     mutating func retrieveOutcome() -> Outcome {
         if case .finished(.failure) = phase { errorRetrieved = true }
         return outcome
     }
 
     /// The error of a failure nobody retrieved; `nil` otherwise.
+    @inlinable
     var unretrievedError: (any Error)? {
         guard !errorRetrieved, case .finished(.failure(let error)) = phase else { return nil }
         return error
     }
 
     /// The pool's attachment, if it hung one on the future.
+    @inlinable
     var attachment: FutureAttachment? {
         if case .attachment(let attachment)? = listeners.first { return attachment }
         return nil
     }
 
     /// What to do after a transition into a terminal state.
+    @usableFromInline
     struct Completion {
         /// Run in this order, after the lock is released.
-        var listeners: [Listener<Value>]
+        @usableFromInline var listeners: [Listener<Value>]
         /// Whether the future finished with an error.
-        var failed: Bool
+        @usableFromInline var failed: Bool
         /// The work closure the transition dropped, to be released outside the lock (its captures may run
         /// arbitrary `deinit` code).
-        var droppedWork: Work?
+        @usableFromInline var droppedWork: Work?
+
+        @inlinable
+        init(listeners: [Listener<Value>], failed: Bool, droppedWork: Work?) {
+            self.listeners = listeners
+            self.failed = failed
+            self.droppedWork = droppedWork
+        }
     }
 
     // MARK: Events
 
+    @usableFromInline
     enum CancelAction {
         /// Now cancelled: notify the listeners.
         case notify(Completion)
@@ -100,6 +118,7 @@ struct FutureStateMachine<Value: Sendable> {
 
     /// `cancel()`: succeeds only while pending (and, as in Python, reports success again on a cancelled
     /// future).
+    @inlinable
     mutating func cancel() -> CancelAction {
         switch phase {
         case .pending(let work):
@@ -114,6 +133,7 @@ struct FutureStateMachine<Value: Sendable> {
 
     /// `setRunningOrNotifyCancel()`: pending → running (returns `true`); on a cancelled future returns
     /// `false` (its listeners were told when it was cancelled).
+    @inlinable
     mutating func setRunningOrNotifyCancel() throws(FutureError) -> (Bool, droppedWork: Work?) {
         switch phase {
         case .pending(let work):
@@ -128,6 +148,7 @@ struct FutureStateMachine<Value: Sendable> {
 
     /// An executor starts the work it stored: pending(work) → running, handing the work out. `nil` if the
     /// future holds no work or is not pending (cancelled, or already claimed by another thread).
+    @inlinable
     mutating func claimWork() -> Work? {
         guard case .pending(let work?) = phase else { return nil }
         phase = .running
@@ -135,6 +156,7 @@ struct FutureStateMachine<Value: Sendable> {
     }
 
     /// `setResult` / `setError`: pending or running → finished.
+    @inlinable
     mutating func finish(_ result: Result<Value, any Error>, by call: StaticString) throws(FutureError) -> Completion {
         switch phase {
         case .pending(let work):
@@ -150,6 +172,7 @@ struct FutureStateMachine<Value: Sendable> {
 
     /// Adds a listener while not done. Returns `false` if the future is done; the caller then runs the
     /// listener itself, at once.
+    @inlinable
     mutating func addListener(_ listener: Listener<Value>) -> Bool {
         guard case .notDone = outcome else { return false }
         listeners.append(listener)
@@ -157,6 +180,7 @@ struct FutureStateMachine<Value: Sendable> {
     }
 
     /// Removes an observer (a wait that timed out or was cancelled). No effect if it is not there.
+    @inlinable
     mutating func removeObserver(_ observer: any CompletionObserver) {
         listeners.removeAll { entry in
             if case .observer(let existing) = entry { return existing === observer }
@@ -164,7 +188,8 @@ struct FutureStateMachine<Value: Sendable> {
         }
     }
 
-    private mutating func takeCompletion(failed: Bool, droppedWork: Work?) -> Completion {
+    @inlinable
+    mutating func takeCompletion(failed: Bool, droppedWork: Work?) -> Completion {
         let taken = listeners
         if case .attachment(let attachment)? = taken.first {
             listeners = [.attachment(attachment)]
@@ -176,6 +201,7 @@ struct FutureStateMachine<Value: Sendable> {
 }
 
 extension Result {
+    @inlinable
     var isFailure: Bool {
         if case .failure = self { return true }
         return false

@@ -90,7 +90,7 @@ struct PoolStateMachine {
 
     /// Queues a submitted task; returns `nil` if the queue is full (nothing changes then). Throws if the
     /// pool takes no more work.
-    mutating func submit(_ task: any QueuedTask) throws(ExecutorError) -> SubmitAction? {
+    mutating func submit(_ task: QueuedTask) throws(ExecutorError) -> SubmitAction? {
         try checkOpen()
         if isFull { return nil }
         return accept(task)
@@ -99,7 +99,7 @@ struct PoolStateMachine {
     /// `submit` for a caller that waits for room: if the queue is full, registers `waiter` to be woken when
     /// a task leaves the queue, and returns `nil`; the caller sleeps, calls ``roomWaitEnded(_:abandoning:)``
     /// and tries again.
-    mutating func submit(_ task: any QueuedTask, orWait waiter: any Waker) throws(ExecutorError) -> SubmitAction? {
+    mutating func submit(_ task: QueuedTask, orWait waiter: any Waker) throws(ExecutorError) -> SubmitAction? {
         try checkOpen()
         if isFull {
             roomWaiters.append(waiter)
@@ -142,7 +142,7 @@ struct PoolStateMachine {
         }
     }
 
-    private mutating func accept(_ task: any QueuedTask) -> SubmitAction {
+    private mutating func accept(_ task: QueuedTask) -> SubmitAction {
         queue.append(.task(task))
         queued += 1
         if queued > counts.largestQueue { counts.largestQueue = queued }
@@ -228,6 +228,27 @@ struct PoolStateMachine {
         return step
     }
 
+    /// A worker's task returned; its future is not completed yet. Counts how it ended and, when nothing
+    /// is queued, puts the worker on the idle list (or lets it exit after shutdown) now, before anyone
+    /// can see the future done: a caller that submits again as soon as `result()` returns then finds an
+    /// idle worker instead of starting a thread. Returns `nil` as the action when work is queued: the
+    /// worker takes it with ``nextWork(for:wasParked:finished:)`` once the future is completed, so
+    /// the entry stays in the queue where a waiting worker can still run it itself. `wake` is for after
+    /// the future is completed.
+    mutating func taskFinished(_ outcome: QueuedTaskOutcome, for parker: Parker) -> (action: WorkerAction?, wake: [any Waker]) {
+        var wake: [any Waker] = []
+        count(outcome)
+        taskEnded(wake: &wake)
+        if !queue.isEmpty { return (nil, wake) }
+        if lifecycle != .open {
+            liveThreads -= 1
+            wake += takeExitWaitersIfDone()
+            return (.exit, wake)
+        }
+        idle.append(parker)
+        return (.park(keepAlive: liveThreads > minWorkers), wake)
+    }
+
     /// A worker's keep-alive ran out. It retires if it is still idle, the pool is open with nothing queued,
     /// and more than ``minWorkers`` threads are alive; returns `false` (and the worker asks for work as
     /// usual) otherwise.
@@ -299,9 +320,9 @@ struct PoolStateMachine {
         /// `waitUntilIdle` callers if nothing is left.
         var wakeWaiters: [any Waker] = []
         /// Queued tasks to cancel, after the lock is released.
-        var cancel: [any QueuedTask] = []
+        var cancel: [QueuedTask] = []
         /// Queued tasks to fail with the pool's error, after the lock is released.
-        var fail: [any QueuedTask] = []
+        var fail: [QueuedTask] = []
     }
 
     /// `shutdown`: takes no more tasks; with `cancelFutures`, hands back every queued task to cancel (jobs
@@ -336,8 +357,8 @@ struct PoolStateMachine {
     }
 
     /// Removes the queued tasks, keeping the jobs in order.
-    private mutating func removeQueuedTasks() -> [any QueuedTask] {
-        var tasks: [any QueuedTask] = []
+    private mutating func removeQueuedTasks() -> [QueuedTask] {
+        var tasks: [QueuedTask] = []
         for item in queue.removeAll() {
             switch item {
             case .task(let task): tasks.append(task)

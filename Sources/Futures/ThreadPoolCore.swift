@@ -1,8 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
 import Synchronization
 
 /// The part of a ``ThreadPoolExecutor`` that its worker threads share: the one lock, the state machine
 /// under it, and the worker loop. Workers hold the core, not the executor, so an executor released
 /// without `shutdown` can shut its core down from `deinit` while the workers finish the queue.
+@usableFromInline
 final class ThreadPoolCore: Sendable {
     /// Guards the queue, the idle list, the waiters, the counts and the lifecycle.
     let state: Mutex<PoolStateMachine>
@@ -16,11 +23,31 @@ final class ThreadPoolCore: Sendable {
     let configuration: ThreadPoolConfiguration
     /// Whether futures need more than the plain `Future(work:)`: task hooks, times or an error handler.
     /// Checked once per submit, so a pool that uses none of them pays one branch.
-    private let decoratesFutures: Bool
+    @usableFromInline let decoratesFutures: Bool
 
-    /// How many times a worker with nothing to do checks again before it sleeps: a task that arrives
-    /// within that window needs no wake-up system call.
-    static let idleSpins = 0
+    /// How many times an idle worker checks for a wake-up (yielding the processor between checks) before
+    /// it sleeps: a task that arrives within that window, some tens of microseconds, costs no wake-up
+    /// system call and no context switch.
+    static let idleSpins = 100
+
+    /// At most this many idle workers of a pool spin at once, so idle workers never crowd out the threads
+    /// doing work: half the processors, at least one.
+    static let maxSpinners = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+
+    /// Worker threads not yet joined or detached. Guarded apart from `state`: starting and joining
+    /// threads is slow and needs no pool state.
+    private let threads = Mutex<[pthread_t]>([])
+
+    /// Idle workers spinning now.
+    private let spinners = Atomic<Int>(0)
+
+    /// Spins for a wake-up if fewer than ``maxSpinners`` workers spin already. Returns whether the
+    /// worker was woken; if not, it parks as usual.
+    private func spinWhileIdle(_ parker: Parker) -> Bool {
+        defer { spinners.wrappingSubtract(1, ordering: .relaxed) }
+        guard spinners.wrappingAdd(1, ordering: .relaxed).newValue <= Self.maxSpinners else { return false }
+        return parker.spin(Self.idleSpins)
+    }
 
     init(
         maxWorkers: Int, threadNamePrefix: String, initializer: (@Sendable () throws -> Void)?,
@@ -38,12 +65,13 @@ final class ThreadPoolCore: Sendable {
     // MARK: Making futures
 
     /// A pending future for `work`, with the task hooks, timer and error handler the configuration asks for.
-    @inline(__always)
+    @inlinable
     func makeFuture<T: Sendable>(_ work: @escaping @Sendable () throws -> T) -> Future<T> {
         decoratesFutures ? makeDecoratedFuture(work) : Future(work: work)
     }
 
-    private func makeDecoratedFuture<T: Sendable>(_ work: @escaping @Sendable () throws -> T) -> Future<T> {
+    @usableFromInline
+    func makeDecoratedFuture<T: Sendable>(_ work: @escaping @Sendable () throws -> T) -> Future<T> {
         let hooks = configuration.hooks
         let timer = configuration.recordsTaskTimes ? TaskTimer() : nil
         let body: @Sendable () throws -> T
@@ -78,7 +106,8 @@ final class ThreadPoolCore: Sendable {
     /// Queues `task`; when the queue is full, does what ``ThreadPoolConfiguration/whenFull`` says.
     ///
     /// - Throws: ``ExecutorError`` if the pool is shut down or broken; ``QueueFullError`` under `reject`.
-    func submit(_ task: some QueuedTask) throws {
+    @usableFromInline
+    func submit(_ task: QueuedTask) throws {
         if let action = try state.withLock({ state throws(ExecutorError) in try state.submit(task) }) {
             perform(action)
         } else {
@@ -86,7 +115,7 @@ final class ThreadPoolCore: Sendable {
         }
     }
 
-    private func submitToFullQueue(_ task: some QueuedTask) throws {
+    private func submitToFullQueue(_ task: QueuedTask) throws {
         switch configuration.whenFull {
         case .reject:
             state.withLock { $0.rejectFull() }
@@ -107,7 +136,7 @@ final class ThreadPoolCore: Sendable {
         }
     }
 
-    private func runOnCaller(_ task: some QueuedTask) {
+    private func runOnCaller(_ task: QueuedTask) {
         let outcome = task.runQueued()
         state.withLock { $0.ranOnCaller(outcome) }
     }
@@ -116,7 +145,7 @@ final class ThreadPoolCore: Sendable {
     ///
     /// - Throws: `CancellationError` if the task is cancelled before there is room (nothing is queued);
     ///   ``ExecutorError`` if the pool is or gets shut down or broken.
-    func submitWaitingForRoom(_ task: some QueuedTask) async throws {
+    func submitWaitingForRoom(_ task: QueuedTask) async throws {
         try Task.checkCancellation()
         while true {
             let event = AsyncEvent()
@@ -131,6 +160,7 @@ final class ThreadPoolCore: Sendable {
         }
     }
 
+    @usableFromInline
     func enqueue(_ job: UnownedJob) {
         perform(state.withLock { $0.enqueue(job) })
     }
@@ -145,8 +175,8 @@ final class ThreadPoolCore: Sendable {
 
     /// On a worker of this pool: if `task` waits in the queue, takes it out and runs it on this thread.
     /// Returns whether it ran.
-    func runIfQueued(_ task: some QueuedTask) -> Bool {
-        let (removed, roomWaiter) = state.withLock { $0.removeQueued(task) }
+    func runIfQueued(_ task: QueuedTask) -> Bool {
+        let (removed, roomWaiter) = state.withLock { $0.removeQueued(task.object) }
         guard removed else { return false }
         roomWaiter?.wake()
         let outcome = task.runQueued()
@@ -158,13 +188,43 @@ final class ThreadPoolCore: Sendable {
 
     private func startWorker(number: Int) {
         let name = WorkerThread.name(prefix: threadNamePrefix, number: number)
-        if let error = WorkerThread.start(name: name, { [self] in runWorker(name: name) }) {
+        // Registered under the lock it is started in, so a worker that retires at once finds itself.
+        let started = threads.withLock { threads in
+            WorkerThread.start(name: name, { [self] in runWorker(name: name) }).map { threads.append($0) }
+        }
+        if case .failure(let error) = started {
             let waiters = state.withLock { $0.threadDidNotStart() }
             waiters.forEach { $0.wake() }
             let liveThreads = state.withLock { $0.liveThreads }
             // With no thread left, queued work would never run: stop loudly rather than lose it.
-            precondition(liveThreads > 0, "ThreadPoolExecutor: could not start a worker thread (pthread_create error \(error))")
+            precondition(liveThreads > 0, "ThreadPoolExecutor: could not start a worker thread (pthread_create error \(error.code))")
         }
+    }
+
+    /// A worker leaving while the pool goes on (keep-alive) detaches itself: nobody will join it.
+    private func detachCurrentWorker() {
+        let current = pthread_self()
+        threads.withLock { $0.removeAll { pthread_equal($0, current) != 0 } }
+        pthread_detach(current)
+    }
+
+    /// Joins every worker thread started so far, so none is left when this returns; the calling thread,
+    /// if it is one of them, detaches itself instead. Called once the workers have left their loop.
+    private func joinWorkerThreads() {
+        let current = pthread_self()
+        for thread in threads.withLock({ threads in defer { threads.removeAll() }; return threads }) {
+            if pthread_equal(thread, current) != 0 {
+                pthread_detach(thread)
+            } else {
+                pthread_join(thread, nil)
+            }
+        }
+    }
+
+    deinit {
+        // The last worker released the pool (it was dropped without `shutdown(wait: true)`): reclaim the
+        // threads that have exited.
+        joinWorkerThreads()
     }
 
     /// The body of every worker thread.
@@ -180,47 +240,50 @@ final class ThreadPoolCore: Sendable {
                 breakPool(error)
             }
         }
-        var wasParked = false
-        var finished: QueuedTaskOutcome?
+        var step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: nil) }
         while true {
-            let step = state.withLock { $0.nextWork(for: parker, wasParked: wasParked, finished: finished) }
-            finished = nil
             switch step.action {
-            case .run(let item):
+            case .run(.task(let task)):
                 step.wake.forEach { $0.wake() }
-                wasParked = false
-                finished = run(item)
+                // With nothing queued, the worker goes idle before the future is completed (see
+                // `taskFinished`); the wake-ups (such as `waitUntilIdle` callers) wait until it is.
+                var finished: (action: PoolStateMachine.WorkerAction?, wake: [any Waker])?
+                task.runQueued { outcome in
+                    finished = state.withLock { $0.taskFinished(outcome, for: parker) }
+                }
+                if let finished, let action = finished.action {
+                    step = PoolStateMachine.WorkerStep(action: action, wake: finished.wake)
+                } else {
+                    finished?.wake.forEach { $0.wake() }
+                    step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: nil) }
+                }
+            case .run(.job(let job)):
+                step.wake.forEach { $0.wake() }
+                job.runSynchronously(on: jobExecutor ?? asUnownedTaskExecutor())
+                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: nil) }
             case .park(let keepAlive):
                 step.wake.forEach { $0.wake() }
-                wasParked = true
-                if keepAlive, let duration = configuration.keepAlive {
-                    if !parker.park(until: Deadline.after(duration), spins: Self.idleSpins),
-                        state.withLock({ $0.keepAliveExpired(for: parker) })
-                    {
-                        hooks.workerExiting?(name)
-                        WorkerContext.leave()
-                        return
+                if !spinWhileIdle(parker) {
+                    if keepAlive, let duration = configuration.keepAlive {
+                        if !parker.park(until: Deadline.after(duration)),
+                            state.withLock({ $0.keepAliveExpired(for: parker) })
+                        {
+                            hooks.workerExiting?(name)
+                            WorkerContext.leave()
+                            detachCurrentWorker()
+                            return
+                        }
+                    } else {
+                        parker.park()
                     }
-                } else {
-                    parker.park(spins: Self.idleSpins)
                 }
+                step = state.withLock { $0.nextWork(for: parker, wasParked: true, finished: nil) }
             case .exit:
                 hooks.workerExiting?(name)
                 WorkerContext.leave()
                 step.wake.forEach { $0.wake() }
                 return
             }
-        }
-    }
-
-    /// Runs one entry; returns how a submitted task ended (`nil` for a job).
-    private func run(_ item: WorkItem) -> QueuedTaskOutcome? {
-        switch item {
-        case .task(let task):
-            return task.runQueued()
-        case .job(let job):
-            job.runSynchronously(on: jobExecutor ?? asUnownedTaskExecutor())
-            return nil
         }
     }
 
@@ -279,7 +342,12 @@ final class ThreadPoolCore: Sendable {
         action.cancel.forEach { $0.cancelQueued() }
         action.wake.forEach { $0.unpark() }
         action.wakeWaiters.forEach { $0.wake() }
-        if wait { waitForWorkersToExit() }
+        if wait {
+            waitForWorkersToExit()
+            // A worker waiting here from inside a task must not join: another worker may be waiting in
+            // its own `shutdown(wait: true)` for this one to exit. The pool's `deinit` joins them later.
+            if WorkerContext.currentPool !== self { joinWorkerThreads() }
+        }
     }
 
     /// Blocks until every worker has exited; called on a worker of this pool, until every *other* worker
@@ -297,15 +365,18 @@ final class ThreadPoolCore: Sendable {
     func waitForWorkersToExitAsync() async {
         while true {
             let event = AsyncEvent()
-            guard state.withLock({ $0.awaitExit(event, callerIsWorker: false) }) else { return }
+            guard state.withLock({ $0.awaitExit(event, callerIsWorker: false) }) else { break }
             await event.wait()
             state.withLock { $0.exitWaitEnded(event, callerIsWorker: false) }
         }
+        // Every worker has left its loop: joining only waits out the last instructions of each thread.
+        joinWorkerThreads()
     }
 }
 
 extension ThreadPoolCore: TaskExecutor {
     /// The Swift runtime hands a job to the pool: it joins the same queue as submitted tasks.
+    @usableFromInline
     func enqueue(_ job: consuming ExecutorJob) {
         enqueue(UnownedJob(job))
     }

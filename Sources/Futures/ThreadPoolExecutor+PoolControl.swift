@@ -68,7 +68,7 @@ extension ThreadPoolExecutor {
         _ work: @escaping @Sendable () throws -> T
     ) async throws -> Future<T> {
         let future = core.makeFuture(work)
-        try await core.submitWaitingForRoom(future)
+        try await core.submitWaitingForRoom(future.queuedTask)
         return future
     }
 }

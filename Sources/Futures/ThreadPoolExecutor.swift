@@ -44,7 +44,7 @@ import Synchronization
 /// ``shutdown(wait:cancelFutures:)`` stops the pool. A pool released without `shutdown` runs the work
 /// already queued, then its threads exit: no thread is leaked.
 public final class ThreadPoolExecutor: Executor {
-    let core: ThreadPoolCore
+    @usableFromInline let core: ThreadPoolCore
 
     /// The most threads the pool runs at once.
     public let maxWorkers: Int
@@ -131,9 +131,11 @@ public final class ThreadPoolExecutor: Executor {
     /// - Throws: ``ExecutorError/shutDown`` after ``shutdown(wait:cancelFutures:)`` (also when it comes
     ///   while blocked for room); ``ExecutorError/broken(_:)`` if an initializer failed;
     ///   ``QueueFullError`` when the queue is full under ``QueueFullPolicy/reject``.
+    @inlinable
     public func submit<T: Sendable>(_ work: @escaping @Sendable () throws -> T) throws -> Future<T> {
+        // Inlined into the caller, so the future and its queue entry are specialized for `T`.
         let future = core.makeFuture(work)
-        try core.submit(future)
+        try core.submit(future.queuedTask)
         return future
     }
 

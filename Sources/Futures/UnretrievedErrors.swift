@@ -37,6 +37,7 @@ enum UnretrievedErrors {
 /// holds: the task timer and the pool's unretrieved-error handler. Stored as the first entry of the
 /// future's listener list, which keeps it after completion, so futures of pools that ask for neither
 /// carry nothing.
+@usableFromInline
 final class FutureAttachment: Sendable {
     let timer: TaskTimer?
     let unretrievedErrorHandler: (@Sendable (any Error) -> Void)?

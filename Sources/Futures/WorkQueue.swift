@@ -1,15 +1,59 @@
-/// Work a pool can run: a submitted future, or a Swift concurrency job (the pool as a `TaskExecutor`).
-protocol QueuedTask: AnyObject, Sendable {
-    /// Claims and runs the work, unless it was cancelled or claimed elsewhere; says which, for the pool's
-    /// statistics.
-    @discardableResult func runQueued() -> QueuedTaskOutcome
-    /// Cancels the work if it has not started (shutdown with `cancelFutures`).
-    func cancelQueued()
-    /// Fails the work if it has not started (a broken pool).
-    func failQueued(_ error: any Error)
+/// A submitted task in a pool's queue: the future that holds the work, and a handler that runs, cancels
+/// or fails it.
+///
+/// The handler is made where `submit` is specialized for the future's value type (it is `@inlinable`), so
+/// a worker runs code specialized for the future instead of generic code that looks up type metadata at
+/// run time; it captures nothing, so making it allocates nothing.
+@usableFromInline
+struct QueuedTask: Sendable {
+    @usableFromInline
+    enum Command {
+        case run
+        /// Shutdown with `cancelFutures`.
+        case cancel
+        /// A broken pool.
+        case fail(any Error)
+    }
+
+    /// Carries out a command on the object. For `.run`, calls `beforeCompleting` with how the task ended
+    /// after the work returned and before the future is completed (see ``runQueued(beforeCompleting:)``).
+    @usableFromInline
+    typealias Handler = @Sendable (AnyObject, Command, _ beforeCompleting: (QueuedTaskOutcome) -> Void) -> Void
+
+    @usableFromInline let object: any AnyObject & Sendable
+    @usableFromInline let handler: Handler
+
+    @inlinable
+    init(_ object: some AnyObject & Sendable, handler: @escaping Handler) {
+        self.object = object
+        self.handler = handler
+    }
+
+    /// Claims and runs the work, unless it was cancelled or claimed elsewhere. `beforeCompleting` runs
+    /// once the work has returned (at once if there is nothing to run), before anyone can see the future
+    /// done: a worker takes its next task or goes on the idle list there, so a caller that submits again
+    /// as soon as `result()` returns finds it idle instead of starting another thread.
+    func runQueued(beforeCompleting: (QueuedTaskOutcome) -> Void) {
+        handler(object, .run, beforeCompleting)
+    }
+
+    /// Claims and runs the work; returns how it ended.
+    @discardableResult
+    func runQueued() -> QueuedTaskOutcome {
+        var outcome = QueuedTaskOutcome.notRun
+        runQueued { outcome = $0 }
+        return outcome
+    }
+
+    /// Cancels the work if it has not started.
+    func cancelQueued() { handler(object, .cancel, { _ in }) }
+
+    /// Fails the work if it has not started.
+    func failQueued(_ error: any Error) { handler(object, .fail(error), { _ in }) }
 }
 
-/// What ``QueuedTask/runQueued()`` did.
+/// How a queued task ended, for the pool's statistics.
+@usableFromInline
 enum QueuedTaskOutcome {
     case succeeded
     case failed
@@ -20,8 +64,9 @@ enum QueuedTaskOutcome {
 }
 
 /// One entry of a pool's queue.
+@usableFromInline
 enum WorkItem: @unchecked Sendable {  // UnownedJob is a plain job reference that the runtime hands over to exactly one runner
-    case task(any QueuedTask)
+    case task(QueuedTask)
     case job(UnownedJob)
 }
 
@@ -67,7 +112,7 @@ struct WorkQueue {
         var offset = count - 1
         while offset >= 0 {
             let index = (head + offset) & (slots.count - 1)
-            if case .task(let queued)? = slots[index], queued === task {
+            if case .task(let queued)? = slots[index], queued.object === task {
                 slots[index] = nil  // left as a hole; `popFirst` skips it and `count` still counts it
                 return true
             }

@@ -36,14 +36,13 @@ enum WorkerThread {
         }
     }
 
-    /// Starts a detached thread that sets its name, then runs `body`. Returns the error number if the
-    /// thread could not be made.
-    static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Int32? {
+    /// Starts a joinable thread that sets its name, then runs `body`. Returns the thread, or the error
+    /// number if it could not be made. The caller joins or detaches it.
+    static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Result<pthread_t, ThreadStartError> {
         let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         #if os(Linux)
         var thread = pthread_t()
         #else
@@ -61,9 +60,13 @@ enum WorkerThread {
         }, start)
         if status != 0 {
             Unmanaged<Start>.fromOpaque(start).release()
-            return status
+            return .failure(ThreadStartError(code: status))
         }
-        return nil
+        #if os(Linux)
+        return .success(thread)
+        #else
+        return .success(thread!)
+        #endif
     }
 
     /// Names the calling thread (Foundation passes it on to `pthread_setname_np`), as `top -H`, gdb and
@@ -71,6 +74,11 @@ enum WorkerThread {
     static func setCurrentName(_ name: String) {
         Thread.current.name = name
     }
+}
+
+/// `pthread_create` failed with this error number.
+struct ThreadStartError: Error {
+    let code: Int32
 }
 
 /// Which pool, if any, the current thread works for: lets a worker that waits on a not-yet-started task
@@ -99,8 +107,8 @@ enum WorkerContext {
 
     /// If the current thread is a worker and `task` waits in its pool's queue, takes it out and runs it
     /// here. Returns whether it ran.
-    static func runInlineIfQueuedHere(_ task: some QueuedTask) -> Bool {
+    static func runInlineIfQueuedHere<Value>(_ future: Future<Value>) -> Bool {
         guard let pool = currentPool else { return false }
-        return pool.runIfQueued(task)
+        return pool.runIfQueued(future.queuedTask)
     }
 }

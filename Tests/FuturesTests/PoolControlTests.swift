@@ -554,8 +554,7 @@ struct PoolControlTests {
     }
 }
 
-private final class FakeTask: QueuedTask {
-    func runQueued() -> QueuedTaskOutcome { .succeeded }
-    func cancelQueued() {}
-    func failQueued(_ error: any Error) {}
+/// A queue entry for state-machine tests: a pending future that nothing runs.
+private func FakeTask() -> QueuedTask {
+    Future<Int>(work: { 0 }).queuedTask
 }

@@ -36,7 +36,9 @@ struct MapTests {
         }
         release.open()
         pool.shutdown(wait: true)
-        #expect(ran.count == 3, "items 3 and later were cancelled before they started (ran \(ran.count))")
+        // Item 2 holds the only worker until map has returned, so items 3 and later cannot have started
+        // before map cancelled them (item 2 itself may or may not have started by then).
+        #expect(ran.count <= 3, "items 3 and later were cancelled before they started (ran \(ran.count))")
     }
 
     @Test func timeoutIsOneDeadlineAndCancelsTheRest() throws {

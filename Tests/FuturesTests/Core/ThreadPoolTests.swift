@@ -67,8 +67,13 @@ struct ThreadPoolTests {
     }
 
     @Test func failingInitializerBreaksThePool() throws {
-        let pool = ThreadPoolExecutor(maxWorkers: 1, initializer: { throw TestError(tag: 42) })
+        let queued = Gate()
+        let pool = ThreadPoolExecutor(maxWorkers: 1, initializer: {
+            queued.wait()  // fail only once every task is queued
+            throw TestError(tag: 42)
+        })
         let futures = try (0..<5).map { index in try pool.submit { index } }
+        queued.open()
         for future in futures {
             #expect {
                 try future.result(timeout: .seconds(30))
@@ -117,8 +122,13 @@ struct ThreadPoolTests {
         let callbacks = Counter()
         queued.forEach { $0.addDoneCallback { _ in callbacks.increment() } }
         if wait {
-            // Shutdown waits for the running task: release it from another thread.
-            DispatchQueue.global().async { release.open() }
+            // Shutdown waits for the running task: release it from another thread, and with
+            // cancelFutures only once shutdown has cancelled the queue (the first cancellation's callback).
+            if cancelFutures {
+                queued[0].addDoneCallback { _ in release.open() }
+            } else {
+                DispatchQueue.global().async { release.open() }
+            }
         }
         pool.shutdown(wait: wait, cancelFutures: cancelFutures)
         if cancelFutures {
@@ -151,14 +161,14 @@ struct ThreadPoolTests {
     }
 
     @Test func releasedPoolFinishesItsWorkAndItsThreadsExit() throws {
-        let before = processThreadCount()
+        // Counted by name: other tests run in parallel and start threads of their own.
         var futures: [Future<Int>] = []
         do {
-            let pool = ThreadPoolExecutor(maxWorkers: 4)
+            let pool = ThreadPoolExecutor(maxWorkers: 4, threadNamePrefix: "released")
             futures = try (0..<100).map { index in try pool.submit { index * 2 } }
         }
         for (index, future) in futures.enumerated() { #expect(try future.result(timeout: .seconds(30)) == index * 2) }
-        #expect(eventually { processThreadCount() <= before }, "threads leaked: \(processThreadCount()) > \(before)")
+        #expect(eventually { threadCount(namedWithPrefix: "released_") == 0 }, "the released pool's threads exit")
     }
 
     // MARK: Waiting from a worker
