@@ -51,20 +51,20 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         }
     }
 
-    @usableFromInline let machine: Mutex<FutureStateMachine<Value>>
+    @usableFromInline let machine: Locked<FutureStateMachine<Value>>
 
     /// Makes a pending future with no work attached, for executor implementers and tests: complete it with
     /// ``setRunningOrNotifyCancel()``, ``setResult(_:)`` and ``setError(_:)``.
     @inlinable
     public init() {
-        machine = Mutex(FutureStateMachine(work: nil))
+        machine = Locked(FutureStateMachine(work: nil))
     }
 
     /// A pending future that carries its own work, as the thread pool makes them: the queue holds the
     /// future, and whichever thread claims it runs the work.
     @inlinable
     init(work: @escaping @Sendable () throws -> Value) {
-        machine = Mutex(FutureStateMachine(work: work))
+        machine = Locked(FutureStateMachine(work: work))
     }
 
     deinit {
@@ -230,6 +230,13 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
 
     func removeObserver(_ observer: any CompletionObserver) {
         machine.withLock { $0.removeObserver(observer) }
+    }
+
+    /// Cancels the future if it has not started and, whatever happens to it, never reports its error as
+    /// unread: for futures their owner abandons (`map` after a failure or a timeout).
+    func abandon() {
+        machine.withLock { $0.discardOutcome() }
+        cancel()
     }
 
     // MARK: The executor's side

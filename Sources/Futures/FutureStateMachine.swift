@@ -1,7 +1,7 @@
 /// The states of a future and every transition between them, with no locks and no side effects.
 ///
 /// Each event is a `mutating` method that returns what the caller must do once the lock is released
-/// (notify listeners, release the work closure). ``Future`` holds one of these in a `Mutex`.
+/// (notify listeners, release the work closure). ``Future`` holds one of these in a `Locked` (a mutex).
 ///
 /// ```
 ///   pending ──setRunningOrNotifyCancel / claimWork──▶ running ──finish──▶ finished
@@ -69,6 +69,13 @@ struct FutureStateMachine<Value: Sendable> {
     mutating func retrieveOutcome() -> Outcome {
         if case .finished(.failure) = phase { errorRetrieved = true }
         return outcome
+    }
+
+    /// The owner gives up on the outcome (a `map` that threw already): a failure is not reported as
+    /// unread.
+    @inlinable
+    mutating func discardOutcome() {
+        errorRetrieved = true
     }
 
     /// The error of a failure nobody retrieved; `nil` otherwise.

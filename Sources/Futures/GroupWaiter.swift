@@ -31,10 +31,10 @@ final class GroupWaiter: CompletionObserver {
         }
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(rule: Rule) {
-        state = Mutex(State(rule: rule))
+        state = Locked(State(rule: rule))
     }
 
     func futureDidComplete(_ future: ObjectIdentifier, failed: Bool) {

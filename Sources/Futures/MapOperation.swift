@@ -28,7 +28,7 @@ struct MapOperation<Element: Sendable, T: Sendable> {
                 futures.append(try executor.submit { try chunk.map(transform) })
             }
         } catch {
-            futures.forEach { $0.cancel() }
+            futures.forEach { $0.abandon() }
             throw error
         }
         return futures
@@ -45,7 +45,7 @@ struct MapOperation<Element: Sendable, T: Sendable> {
                 results.append(contentsOf: try future.waitForResult(until: deadline).get())
             }
         } catch {
-            futures.forEach { $0.cancel() }
+            futures.forEach { $0.abandon() }
             throw error
         }
         return results
@@ -63,7 +63,7 @@ struct MapOperation<Element: Sendable, T: Sendable> {
                 results.append(contentsOf: try await future.value(until: deadline))
             }
         } catch {
-            futures.forEach { $0.cancel() }
+            futures.forEach { $0.abandon() }
             throw error
         }
         return results

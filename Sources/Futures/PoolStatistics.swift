@@ -62,10 +62,10 @@ final class TaskTimer: Sendable {
         var ended: Deadline?
     }
 
-    private let readings: Mutex<Readings>
+    private let readings: Locked<Readings>
 
     init() {
-        readings = Mutex(Readings(submitted: .now()))
+        readings = Locked(Readings(submitted: .now()))
     }
 
     func start() {

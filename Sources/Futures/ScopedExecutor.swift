@@ -17,6 +17,7 @@
 /// - Returns: what `body` returns.
 /// - Throws: what `body` throws, after the pool is shut down.
 @available(*, noasync, message: "blocks the thread while the pool shuts down; use the async overload in async code")
+@_disfavoredOverload  // in async code the async overload wins, also for a body that does not await
 public func withThreadPoolExecutor<R>(
     maxWorkers: Int? = nil, threadNamePrefix: String = "",
     initializer: (@Sendable () throws -> Void)? = nil,

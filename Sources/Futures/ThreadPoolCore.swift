@@ -12,7 +12,7 @@ import Synchronization
 @usableFromInline
 final class ThreadPoolCore: Sendable {
     /// Guards the queue, the idle list, the waiters, the counts and the lifecycle.
-    let state: Mutex<PoolStateMachine>
+    let state: Locked<PoolStateMachine>
     let threadNamePrefix: String
     let initializer: (@Sendable () throws -> Void)?
     /// The identity workers run runtime jobs on: the owning ``ThreadPoolExecutor``'s, so a task that
@@ -36,7 +36,7 @@ final class ThreadPoolCore: Sendable {
 
     /// Worker threads not yet joined or detached. Guarded apart from `state`: starting and joining
     /// threads is slow and needs no pool state.
-    private let threads = Mutex<[pthread_t]>([])
+    private let threads = Locked<[pthread_t]>([])
 
     /// Idle workers spinning now.
     private let spinners = Atomic<Int>(0)
@@ -53,7 +53,7 @@ final class ThreadPoolCore: Sendable {
         maxWorkers: Int, threadNamePrefix: String, initializer: (@Sendable () throws -> Void)?,
         configuration: ThreadPoolConfiguration = ThreadPoolConfiguration()
     ) {
-        state = Mutex(
+        state = Locked(
             PoolStateMachine(maxWorkers: maxWorkers, maxQueued: configuration.maxQueued, minWorkers: configuration.minWorkers))
         self.threadNamePrefix = threadNamePrefix
         self.initializer = initializer

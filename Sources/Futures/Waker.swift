@@ -22,7 +22,7 @@ final class AsyncEvent: Waker, CompletionObserver {
         case signalled
     }
 
-    private let state = Mutex(State.idle)
+    private let state = Locked(State.idle)
 
     init() {}
 

@@ -41,6 +41,23 @@ struct MapTests {
         #expect(ran.count <= 3, "items 3 and later were cancelled before they started (ran \(ran.count))")
     }
 
+    /// The failures after the first one, which map never reads, are not reported as unread errors.
+    @Test func abandonedFailuresAreNotReportedAsUnread() throws {
+        let reports = Counter()
+        let hooks = ThreadPoolHooks(unretrievedError: { _ in reports.increment() })
+        let pool = ThreadPoolExecutor(maxWorkers: 2, configuration: ThreadPoolConfiguration(hooks: hooks))
+        let release = Gate()
+        #expect(throws: TestError(tag: 0)) {
+            _ = try pool.map(0..<4, chunkSize: 1) { index -> Int in
+                if index == 1 { release.wait() }
+                throw TestError(tag: index)
+            }
+        }
+        release.open()
+        pool.shutdown(wait: true)
+        #expect(reports.count == 0)
+    }
+
     @Test func timeoutIsOneDeadlineAndCancelsTheRest() throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let gate = Gate()

@@ -213,6 +213,12 @@ struct ThreadPoolTests {
         #expect(pool.liveThreads == 0)
     }
 
+    /// In async code the async scoped executor is chosen also for a body that does not await.
+    @Test func asyncScopedExecutorTakesABodyThatDoesNotAwait() async throws {
+        let future = try await withThreadPoolExecutor(maxWorkers: 1) { pool in try pool.submit { 3 } }
+        #expect(try await future.value == 3)
+    }
+
     @Test func asyncScopedExecutorShutsDown() async throws {
         var captured: ThreadPoolExecutor?
         let value = try await withThreadPoolExecutor(maxWorkers: 2) { pool in

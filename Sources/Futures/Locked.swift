@@ -14,10 +14,9 @@ import Synchronization
 /// and still reports real races. Without the sanitizer, the hooks are absent and the cost is one
 /// predictable branch per lock.
 ///
-/// It shadows `Synchronization.Mutex` inside this module on purpose: every lock in the library goes
-/// through it.
+/// Every lock in the library is one of these.
 @usableFromInline
-struct Mutex<Value: ~Copyable>: ~Copyable {
+struct Locked<Value: ~Copyable>: ~Copyable {
     @usableFromInline let base: Synchronization.Mutex<Value>
 
     @inlinable
@@ -41,7 +40,7 @@ struct Mutex<Value: ~Copyable>: ~Copyable {
     }
 }
 
-extension Mutex: Sendable where Value: ~Copyable {}
+extension Locked: Sendable where Value: ~Copyable {}
 
 /// ThreadSanitizer's annotation functions, present only when the sanitizer's runtime is linked in.
 @usableFromInline
