@@ -34,7 +34,7 @@ import Synchronization
 /// a bounded queue with a policy for when it is full (block, reject with ``QueueFullError``, run on the
 /// caller; ``submitWaitingForRoom(_:)`` suspends), idle threads that retire after a keep-alive, per-task
 /// times, and ``ThreadPoolHooks``. ``statistics`` is a cheap snapshot of threads, queue and counts;
-/// ``waitUntilIdle(timeout:)`` waits for everything submitted without holding futures. Every default keeps
+/// `waitUntilIdle(timeout:)` waits for everything submitted without holding futures. Every default keeps
 /// the behaviour described above.
 ///
 /// A failed future released without anyone reading its error is reported once (by default, one line on

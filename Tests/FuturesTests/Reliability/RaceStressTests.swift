@@ -129,7 +129,7 @@ final class StressLedger: Sendable {
         var problemCount = 0
     }
 
-    let state = Mutex(State())
+    let state = PThreadLocked(State())
     let asyncStarted = Atomic<Int>(0)
     let asyncEnded = Atomic<Int>(0)
 
