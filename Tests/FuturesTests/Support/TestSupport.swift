@@ -2,6 +2,8 @@ import Dispatch
 import Foundation
 import Synchronization
 
+@testable import Futures
+
 /// A one-shot gate: threads calling `wait()` block until some thread calls `open()`.
 /// Tests use it to make threads meet without sleeping.
 final class Gate: Sendable {
@@ -39,9 +41,10 @@ final class Counter: Sendable {
     var count: Int { value.load(ordering: .relaxed) }
 }
 
-/// A thread-safe list, for recording the order of events.
+/// A thread-safe list, for recording the order of events. (`Locked` rather than `Mutex`: the thread
+/// sanitizer cannot see `Synchronization.Mutex` on Linux.)
 final class Recorder<Element: Sendable>: Sendable {
-    private let items = Mutex<[Element]>([])
+    private let items = Locked<[Element]>([])
     init() {}
     func append(_ element: Element) { items.withLock { $0.append(element) } }
     var values: [Element] { items.withLock { $0 } }
