@@ -335,10 +335,7 @@ struct PoolStateMachine {
             counts.cancelled += action.cancel.count
             taskEnded(wake: &action.wakeWaiters, tasks: action.cancel.count)
         }
-        action.wake = idle
-        idle.removeAll()
-        action.wakeWaiters += roomWaiters
-        roomWaiters.removeAll()
+        releaseSleepers(into: &action)
         return action
     }
 
@@ -349,11 +346,17 @@ struct PoolStateMachine {
         action.fail = removeQueuedTasks()
         counts.failed += action.fail.count
         taskEnded(wake: &action.wakeWaiters, tasks: action.fail.count)
+        releaseSleepers(into: &action)
+        return action
+    }
+
+    /// Hands every idle worker and every submitter waiting for room to `action`, to be woken: the pool
+    /// takes no more tasks, so they must look again.
+    private mutating func releaseSleepers(into action: inout ShutdownAction) {
         action.wake = idle
         idle.removeAll()
         action.wakeWaiters += roomWaiters
         roomWaiters.removeAll()
-        return action
     }
 
     /// Removes the queued tasks, keeping the jobs in order.
