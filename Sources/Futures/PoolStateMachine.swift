@@ -198,6 +198,9 @@ struct PoolStateMachine {
     struct WorkerStep {
         var action: WorkerAction
         var wake: [any Waker] = []
+        /// More entries were queued behind the one this step runs: the worker will come straight back for
+        /// the next, so it reports how this task ended in that same call rather than in ``taskFinished``.
+        var moreQueued = false
     }
 
     /// A worker asks for its next entry, telling how its last task ended (`nil` for none, or a job).
@@ -216,6 +219,7 @@ struct PoolStateMachine {
             queued -= 1
             if !roomWaiters.isEmpty { step.wake.append(roomWaiters.removeFirst()) }
             step.action = .run(item)
+            step.moreQueued = !queue.isEmpty
             return step
         }
         if lifecycle != .open {

@@ -242,9 +242,18 @@ final class ThreadPoolCore: Sendable {
         }
         var step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: nil) }
         while true {
-            switch step.action {
+            // Moved out, not copied, so the entry is not retained and released once more per task.
+            let current = consume step
+            switch current.action {
+            case .run(.task(let task)) where current.moreQueued:
+                current.wake.forEach { $0.wake() }
+                // More work is waiting: one lock acquisition both counts this task and takes the next. (If
+                // other workers drain the queue meanwhile, this one goes idle just after its future completes
+                // rather than just before; the counts still move with `unfinished`, so `waitUntilIdle` holds.)
+                let outcome = task.runQueued()
+                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: outcome) }
             case .run(.task(let task)):
-                step.wake.forEach { $0.wake() }
+                current.wake.forEach { $0.wake() }
                 // With nothing queued, the worker goes idle before the future is completed (see
                 // `taskFinished`); the wake-ups (such as `waitUntilIdle` callers) wait until it is.
                 var finished: (action: PoolStateMachine.WorkerAction?, wake: [any Waker])?
@@ -258,11 +267,11 @@ final class ThreadPoolCore: Sendable {
                     step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: nil) }
                 }
             case .run(.job(let job)):
-                step.wake.forEach { $0.wake() }
+                current.wake.forEach { $0.wake() }
                 job.runSynchronously(on: jobExecutor ?? asUnownedTaskExecutor())
                 step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: nil) }
             case .park(let keepAlive):
-                step.wake.forEach { $0.wake() }
+                current.wake.forEach { $0.wake() }
                 if !spinWhileIdle(parker) {
                     if keepAlive, let duration = configuration.keepAlive {
                         if !parker.park(until: Deadline.after(duration)),
@@ -281,7 +290,7 @@ final class ThreadPoolCore: Sendable {
             case .exit:
                 hooks.workerExiting?(name)
                 WorkerContext.leave()
-                step.wake.forEach { $0.wake() }
+                current.wake.forEach { $0.wake() }
                 return
             }
         }

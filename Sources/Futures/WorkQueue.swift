@@ -87,8 +87,7 @@ struct WorkQueue {
 
     mutating func popFirst() -> WorkItem? {
         while count > 0 {
-            let item = slots[head]
-            slots[head] = nil
+            let item = slots[head].take()  // moved out, not copied: no retain and release per task
             head = (head + 1) & (slots.count - 1)
             count -= 1
             if let item { return item }  // skip entries removed by `remove(task:)`
@@ -125,7 +124,7 @@ struct WorkQueue {
         let newCapacity = Swift.max(16, slots.count * 2)
         var newSlots = ContiguousArray<WorkItem?>(repeating: nil, count: newCapacity)
         for offset in 0..<count {
-            newSlots[offset] = slots[(head + offset) & (slots.count - 1)]
+            newSlots[offset] = slots[(head + offset) & (slots.count - 1)].take()
         }
         slots = newSlots
         head = 0
