@@ -51,34 +51,53 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         }
     }
 
-    @usableFromInline let machine: Locked<FutureStateMachine<Value>>
+    /// Guards ``machine``. The one value it holds itself is a copy, refreshed after every event, of whether
+    /// the machine keeps an error no caller has read: `deinit` checks that bit alone, because a deinitializer
+    /// cannot be specialized for `Value`, and each generic type it touched would cost a run-time metadata
+    /// lookup on every future freed.
+    @usableFromInline let lock: Locked<Bool>
+    /// The future's state, read and written only inside ``withMachine(_:)`` (and by `deinit`, which is alone).
+    /// Kept beside the lock rather than inside it so that freeing a future looks up no `Mutex` metadata.
+    @usableFromInline @exclusivity(unchecked) nonisolated(unsafe) var machine: FutureStateMachine<Value>
+
+    /// Runs `body` on the state machine with the lock held.
+    @inlinable
+    func withMachine<Result, E: Error>(
+        _ body: (inout FutureStateMachine<Value>) throws(E) -> Result
+    ) throws(E) -> Result {
+        try lock.withLock { (hasUnretrievedError: inout Bool) throws(E) -> Result in
+            defer { hasUnretrievedError = machine.hasUnretrievedError }
+            return try body(&machine)
+        }
+    }
 
     /// Makes a pending future with no work attached, for executor implementers and tests: complete it with
     /// ``setRunningOrNotifyCancel()``, ``setResult(_:)`` and ``setError(_:)``.
     @inlinable
     public init() {
-        machine = Locked(FutureStateMachine(work: nil))
+        lock = Locked(false)
+        machine = FutureStateMachine(work: nil)
     }
 
     /// A pending future that carries its own work, as the thread pool makes them: the queue holds the
     /// future, and whichever thread claims it runs the work.
     @inlinable
     init(work: @escaping @Sendable () throws -> Value) {
-        machine = Locked(FutureStateMachine(work: work))
+        lock = Locked(false)
+        machine = FutureStateMachine(work: work)
     }
 
     deinit {
-        let unretrieved = machine.withLock { machine in machine.unretrievedError.map { ($0, machine.attachment) } }
-        if let (error, attachment) = unretrieved {
-            UnretrievedErrors.report(error, attachment: attachment)
-        }
+        // Nothing else can reach the future now; the lock is taken only to read the bit it guards.
+        guard lock.withLock({ $0 }), let error = machine.unretrievedError else { return }
+        UnretrievedErrors.report(error, attachment: machine.attachment)
     }
 
     // MARK: Reading the state
 
     /// The future's current state. It may change as soon as it is read, unless it is done.
     @inlinable
-    public var state: State { machine.withLock { $0.state } }
+    public var state: State { withMachine { $0.state } }
 
     /// Whether the future was cancelled.
     @inlinable
@@ -107,7 +126,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     @discardableResult
     @inlinable
     public func cancel() -> Bool {
-        switch machine.withLock({ $0.cancel() }) {
+        switch withMachine({ $0.cancel() }) {
         case .notify(let completion):
             run(completion)
             return true
@@ -172,7 +191,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         let parker = Parker.current
         var registered = false
         while true {
-            let outcome = machine.withLock { machine in
+            let outcome = withMachine { machine in
                 let outcome = machine.retrieveOutcome()
                 if case .notDone = outcome, !registered {
                     registered = machine.addListener(.observer(parker))
@@ -181,7 +200,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
             }
             if let result = try Self.result(of: outcome) { return result }
             if !parker.park(until: deadline), deadline?.hasPassed ?? false {
-                machine.withLock { $0.removeObserver(parker) }
+                withMachine { $0.removeObserver(parker) }
                 if let result = try doneResult() { return result }
                 throw .timedOut
             }
@@ -191,7 +210,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// The result if done; `nil` if not done.
     @inlinable
     func doneResult() throws(FutureError) -> Result<Value, any Error>? {
-        try Self.result(of: machine.withLock { $0.retrieveOutcome() })
+        try Self.result(of: withMachine { $0.retrieveOutcome() })
     }
 
     @inlinable
@@ -217,7 +236,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     ///   pool worker: the worker takes no other work while it runs.
     @inlinable
     public func addDoneCallback(_ callback: @escaping @Sendable (Future<Value>) -> Void) {
-        if !machine.withLock({ $0.addListener(.callback(callback)) }) {
+        if !withMachine({ $0.addListener(.callback(callback)) }) {
             callback(self)
         }
     }
@@ -225,17 +244,17 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// Registers `observer` to be told when the future is done. Returns `false` (and registers nothing) if
     /// it is done already.
     func addObserver(_ observer: any CompletionObserver) -> Bool {
-        machine.withLock { $0.addListener(.observer(observer)) }
+        withMachine { $0.addListener(.observer(observer)) }
     }
 
     func removeObserver(_ observer: any CompletionObserver) {
-        machine.withLock { $0.removeObserver(observer) }
+        withMachine { $0.removeObserver(observer) }
     }
 
     /// Cancels the future if it has not started and, whatever happens to it, never reports its error as
     /// unread: for futures their owner abandons (`map` after a failure or a timeout).
     func abandon() {
-        machine.withLock { $0.discardOutcome() }
+        withMachine { $0.discardOutcome() }
         cancel()
     }
 
@@ -251,7 +270,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// - Throws: ``FutureError/invalidState(_:)`` if the future is already running or finished.
     @inlinable
     public func setRunningOrNotifyCancel() throws -> Bool {
-        let (started, _) = try machine.withLock { machine throws(FutureError) in try machine.setRunningOrNotifyCancel() }
+        let (started, _) = try withMachine { machine throws(FutureError) in try machine.setRunningOrNotifyCancel() }
         return started
     }
 
@@ -275,7 +294,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
 
     @inlinable
     func complete(_ result: Result<Value, any Error>, by call: StaticString) throws(FutureError) {
-        let completion = try machine.withLock { machine throws(FutureError) in try machine.finish(result, by: call) }
+        let completion = try withMachine { machine throws(FutureError) in try machine.finish(result, by: call) }
         run(completion)
     }
 
@@ -307,7 +326,7 @@ extension Future {
     /// nothing to run: cancelled, or claimed by another thread); see ``QueuedTask/runQueued(beforeCompleting:)``.
     @inlinable
     func runQueued(beforeCompleting: (QueuedTaskOutcome) -> Void = { _ in }) {
-        guard let work = machine.withLock({ $0.claimWork() }) else {
+        guard let work = withMachine({ $0.claimWork() }) else {
             return beforeCompleting(state == .cancelled ? .cancelled : .notRun)
         }
         let result = Result { try work() }

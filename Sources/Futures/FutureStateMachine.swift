@@ -1,16 +1,18 @@
 /// The states of a future and every transition between them, with no locks and no side effects.
 ///
 /// Each event is a `mutating` method that returns what the caller must do once the lock is released
-/// (notify listeners, release the work closure). ``Future`` holds one of these in a `Locked` (a mutex).
+/// (notify listeners, release the work closure). ``Future`` holds one of these beside its lock and
+/// touches it only with the lock held (`Future.withMachine`).
 ///
 /// ```
-///   pending ──setRunningOrNotifyCancel / claimWork──▶ running ──finish──▶ finished
-///      │ └───────────────finish (a producer sets a result without running)─────▶ finished
+///   pending ──setRunningOrNotifyCancel / claimWork──▶ running ──finish──▶ succeeded / failed
+///      │ └───────────────finish (a producer sets a result without running)─────▶ succeeded / failed
 ///      └──cancel──▶ cancelled
 /// ```
 /// - `pending`: not started; carries the work closure when an executor made the future.
 /// - `running`: the work has started; it can no longer be cancelled.
-/// - `finished`: holds the work's value or error. Terminal.
+/// - `succeeded` / `failed`: holds the work's value or error (the public ``Future/State`` calls both
+///   `finished`). Terminal.
 /// - `cancelled`: cancelled before it started; the work will never run. Terminal.
 ///
 /// Listeners (callbacks and observers) wait in `listeners` until the future is done; the transition into a
@@ -19,18 +21,22 @@
 struct FutureStateMachine<Value: Sendable> {
     @usableFromInline typealias Work = @Sendable () throws -> Value
 
+    /// One flat enum holding the value directly (not a `Result` inside an enum): a future's `deinit` runs
+    /// generic code that looks up the metadata of every generic type it destroys, one lookup per nesting level.
     @usableFromInline
     enum Phase {
         case pending(Work?)
         case running
-        case finished(Result<Value, any Error>)
+        case succeeded(Value)
+        case failed(any Error)
         case cancelled
     }
 
-    @usableFromInline var phase: Phase
-    /// Whether a failure's error reached a caller (see ``UnretrievedErrors``); sits in padding.
-    @usableFromInline var errorRetrieved = false
+    // Declared in this order so the machine packs into 26 bytes whatever `Value` is (up to 16 bytes).
     @usableFromInline var listeners: [Listener<Value>] = []
+    @usableFromInline var phase: Phase
+    /// Whether a failure's error reached a caller (see ``UnretrievedErrors``).
+    @usableFromInline var errorRetrieved = false
 
     @inlinable
     init(work: Work?) {
@@ -42,7 +48,7 @@ struct FutureStateMachine<Value: Sendable> {
         switch phase {
         case .pending: return .pending
         case .running: return .running
-        case .finished: return .finished
+        case .succeeded, .failed: return .finished
         case .cancelled: return .cancelled
         }
     }
@@ -60,14 +66,15 @@ struct FutureStateMachine<Value: Sendable> {
         switch phase {
         case .pending, .running: return .notDone
         case .cancelled: return .cancelled
-        case .finished(let result): return .finished(result)
+        case .succeeded(let value): return .finished(.success(value))
+        case .failed(let error): return .finished(.failure(error))
         }
     }
 
     /// ``outcome`` for a caller that hands the error on: marks a failure as retrieved.
     @inlinable
     mutating func retrieveOutcome() -> Outcome {
-        if case .finished(.failure) = phase { errorRetrieved = true }
+        if case .failed = phase { errorRetrieved = true }
         return outcome
     }
 
@@ -81,7 +88,7 @@ struct FutureStateMachine<Value: Sendable> {
     /// The error of a failure nobody retrieved; `nil` otherwise.
     @inlinable
     var unretrievedError: (any Error)? {
-        guard !errorRetrieved, case .finished(.failure(let error)) = phase else { return nil }
+        guard !errorRetrieved, case .failed(let error) = phase else { return nil }
         return error
     }
 
@@ -133,7 +140,7 @@ struct FutureStateMachine<Value: Sendable> {
             return .notify(takeCompletion(failed: false, droppedWork: work))
         case .cancelled:
             return .alreadyCancelled
-        case .running, .finished:
+        case .running, .succeeded, .failed:
             return .refuse
         }
     }
@@ -148,7 +155,7 @@ struct FutureStateMachine<Value: Sendable> {
             return (true, work)
         case .cancelled:
             return (false, nil)
-        case .running, .finished:
+        case .running, .succeeded, .failed:
             throw .invalidState("setRunningOrNotifyCancel() on a future that is \(state)")
         }
     }
@@ -167,18 +174,34 @@ struct FutureStateMachine<Value: Sendable> {
     mutating func finish(_ result: Result<Value, any Error>, by call: StaticString) throws(FutureError) -> Completion {
         switch phase {
         case .pending(let work):
-            phase = .finished(result)
+            phase = Self.finished(result)
             return takeCompletion(failed: result.isFailure, droppedWork: work)
         case .running:
-            phase = .finished(result)
+            phase = Self.finished(result)
             return takeCompletion(failed: result.isFailure, droppedWork: nil)
-        case .finished, .cancelled:
+        case .succeeded, .failed, .cancelled:
             throw .invalidState("\(call) on a future that is already \(state)")
         }
     }
 
     /// Adds a listener while not done. Returns `false` if the future is done; the caller then runs the
     /// listener itself, at once.
+    @inlinable
+    static func finished(_ result: Result<Value, any Error>) -> Phase {
+        switch result {
+        case .success(let value): return .succeeded(value)
+        case .failure(let error): return .failed(error)
+        }
+    }
+
+    /// Whether the machine holds an error no caller has read: what `Future`'s `deinit` checks, through a
+    /// copy kept beside the lock (see `Future.withMachine`).
+    @inlinable
+    var hasUnretrievedError: Bool {
+        if case .failed = phase { return !errorRetrieved }
+        return false
+    }
+
     @inlinable
     mutating func addListener(_ listener: Listener<Value>) -> Bool {
         guard case .notDone = outcome else { return false }

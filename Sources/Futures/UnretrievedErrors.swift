@@ -59,11 +59,11 @@ extension Future {
     /// print(future.times!.queued!, future.times!.running!)
     /// ```
     public var times: TaskTimes? {
-        machine.withLock { $0.attachment }?.timer?.times
+        withMachine { $0.attachment }?.timer?.times
     }
 
     /// Hangs `attachment` on a new future, before anyone else can see it.
     func attach(_ attachment: FutureAttachment) {
-        _ = machine.withLock { $0.addListener(.attachment(attachment)) }
+        _ = withMachine { $0.addListener(.attachment(attachment)) }
     }
 }

@@ -26,7 +26,7 @@ protocol WaitElement: Hashable, Sendable {
 
 extension Future: WaitTarget, WaitElement {
     var completionStatus: CompletionStatus {
-        machine.withLock { machine in
+        withMachine { machine in
             switch machine.outcome {
             case .notDone: return .notDone
             case .cancelled: return .cancelled
