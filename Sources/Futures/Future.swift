@@ -51,11 +51,13 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         }
     }
 
-    /// Guards ``machine``. The one value it holds itself is a copy, refreshed after every event, of whether
-    /// the machine keeps an error no caller has read: `deinit` checks that bit alone, because a deinitializer
-    /// cannot be specialized for `Value`, and each generic type it touched would cost a run-time metadata
-    /// lookup on every future freed.
-    @usableFromInline let lock: Locked<Bool>
+    /// Guards ``machine``.
+    @usableFromInline let lock: Locked<Void>
+    /// Whether ``machine`` keeps an error no caller has read, copied after every event. `deinit` checks
+    /// this bit alone, without the lock: a deinitializer cannot be specialized for `Value`, and each generic
+    /// type it touched would cost a run-time metadata lookup on every future freed. (It fits in the padding
+    /// after the lock.)
+    @usableFromInline let holdsUnreadError: Atomic<Bool>
     /// The future's state, read and written only inside ``withMachine(_:)`` (and by `deinit`, which is alone).
     /// Kept beside the lock rather than inside it so that freeing a future looks up no `Mutex` metadata.
     @usableFromInline @exclusivity(unchecked) nonisolated(unsafe) var machine: FutureStateMachine<Value>
@@ -65,8 +67,8 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     func withMachine<Result, E: Error>(
         _ body: (inout FutureStateMachine<Value>) throws(E) -> Result
     ) throws(E) -> Result {
-        try lock.withLock { (hasUnretrievedError: inout Bool) throws(E) -> Result in
-            defer { hasUnretrievedError = machine.hasUnretrievedError }
+        try lock.withLock { _ throws(E) -> Result in
+            defer { holdsUnreadError.store(machine.hasUnretrievedError, ordering: .relaxed) }
             return try body(&machine)
         }
     }
@@ -75,7 +77,8 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// ``setRunningOrNotifyCancel()``, ``setResult(_:)`` and ``setError(_:)``.
     @inlinable
     public init() {
-        lock = Locked(false)
+        lock = Locked(())
+        holdsUnreadError = Atomic(false)
         machine = FutureStateMachine(work: nil)
     }
 
@@ -83,13 +86,14 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// future, and whichever thread claims it runs the work.
     @inlinable
     init(work: @escaping @Sendable () throws -> Value) {
-        lock = Locked(false)
+        lock = Locked(())
+        holdsUnreadError = Atomic(false)
         machine = FutureStateMachine(work: work)
     }
 
     deinit {
-        // Nothing else can reach the future now; the lock is taken only to read the bit it guards.
-        guard lock.withLock({ $0 }), let error = machine.unretrievedError else { return }
+        // Nothing else can reach the future now (the last release ordered every earlier write before this).
+        guard holdsUnreadError.load(ordering: .relaxed), let error = machine.unretrievedError else { return }
         UnretrievedErrors.report(error, attachment: machine.attachment)
     }
 

@@ -91,9 +91,16 @@ struct PoolStateMachine {
     /// Queues a submitted task; returns `nil` if the queue is full (nothing changes then). Throws if the
     /// pool takes no more work.
     mutating func submit(_ task: QueuedTask) throws(ExecutorError) -> SubmitAction? {
+        var entry: QueuedTask? = task
+        return try submit(taking: &entry)
+    }
+
+    /// ``submit(_:)`` that moves the task out of `entry` into the queue when it is accepted (and leaves it
+    /// there when the queue is full), so that queuing it costs no retain of the future.
+    mutating func submit(taking entry: inout QueuedTask?) throws(ExecutorError) -> SubmitAction? {
         try checkOpen()
         if isFull { return nil }
-        return accept(task)
+        return accept(entry.take()!)
     }
 
     /// `submit` for a caller that waits for room: if the queue is full, registers `waiter` to be woken when
@@ -142,7 +149,7 @@ struct PoolStateMachine {
         }
     }
 
-    private mutating func accept(_ task: QueuedTask) -> SubmitAction {
+    private mutating func accept(_ task: consuming QueuedTask) -> SubmitAction {
         queue.append(.task(task))
         queued += 1
         if queued > counts.largestQueue { counts.largestQueue = queued }

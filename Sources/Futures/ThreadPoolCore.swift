@@ -107,10 +107,13 @@ final class ThreadPoolCore: Sendable {
     ///
     /// - Throws: ``ExecutorError`` if the pool is shut down or broken; ``QueueFullError`` under `reject`.
     @usableFromInline
-    func submit(_ task: QueuedTask) throws {
-        if let action = try state.withLock({ state throws(ExecutorError) in try state.submit(task) }) {
+    func submit(_ task: consuming QueuedTask) throws {
+        // Moved, never copied, from the caller into the queue: no retain or release of the future here,
+        // where a worker may already be touching it.
+        var entry: QueuedTask? = consume task
+        if let action = try state.withLock({ state throws(ExecutorError) in try state.submit(taking: &entry) }) {
             perform(action)
-        } else {
+        } else if let task = entry.take() {
             try submitToFullQueue(task)
         }
     }
@@ -243,17 +246,18 @@ final class ThreadPoolCore: Sendable {
         var step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: nil) }
         while true {
             // Moved out, not copied, so the entry is not retained and released once more per task.
-            let current = consume step
-            switch current.action {
-            case .run(.task(let task)) where current.moreQueued:
-                current.wake.forEach { $0.wake() }
+            let wake = step.wake, moreQueued = step.moreQueued
+            let action = (consume step).action
+            switch consume action {
+            case .run(.task(let task)) where moreQueued:
+                wake.forEach { $0.wake() }
                 // More work is waiting: one lock acquisition both counts this task and takes the next. (If
                 // other workers drain the queue meanwhile, this one goes idle just after its future completes
                 // rather than just before; the counts still move with `unfinished`, so `waitUntilIdle` holds.)
                 let outcome = task.runQueued()
                 step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: outcome) }
             case .run(.task(let task)):
-                current.wake.forEach { $0.wake() }
+                wake.forEach { $0.wake() }
                 // With nothing queued, the worker goes idle before the future is completed (see
                 // `taskFinished`); the wake-ups (such as `waitUntilIdle` callers) wait until it is.
                 var finished: (action: PoolStateMachine.WorkerAction?, wake: [any Waker])?
@@ -267,11 +271,11 @@ final class ThreadPoolCore: Sendable {
                     step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: nil) }
                 }
             case .run(.job(let job)):
-                current.wake.forEach { $0.wake() }
+                wake.forEach { $0.wake() }
                 job.runSynchronously(on: jobExecutor ?? asUnownedTaskExecutor())
                 step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: nil) }
             case .park(let keepAlive):
-                current.wake.forEach { $0.wake() }
+                wake.forEach { $0.wake() }
                 if !spinWhileIdle(parker) {
                     if keepAlive, let duration = configuration.keepAlive {
                         if !parker.park(until: Deadline.after(duration)),
@@ -290,7 +294,7 @@ final class ThreadPoolCore: Sendable {
             case .exit:
                 hooks.workerExiting?(name)
                 WorkerContext.leave()
-                current.wake.forEach { $0.wake() }
+                wake.forEach { $0.wake() }
                 return
             }
         }

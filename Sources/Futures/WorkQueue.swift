@@ -79,7 +79,7 @@ struct WorkQueue {
 
     var isEmpty: Bool { count == 0 }
 
-    mutating func append(_ item: WorkItem) {
+    mutating func append(_ item: consuming WorkItem) {
         if count == slots.count { grow() }
         slots[(head + count) & (slots.count - 1)] = item
         count += 1
