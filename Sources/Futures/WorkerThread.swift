@@ -69,12 +69,23 @@ enum WorkerThread {
         #endif
     }
 
-    /// Names the calling thread (Foundation passes it on to `pthread_setname_np`), as `top -H`, gdb and
-    /// crash logs show it.
+    /// Names the calling thread with `pthread_setname_np`, as `top -H`, gdb, crash logs and Foundation's
+    /// `Thread.current.name` show it. (Not through `Thread.current.name =`, which first builds Foundation's
+    /// thread object: several microseconds before a new worker can take its first task.)
     static func setCurrentName(_ name: String) {
-        Thread.current.name = name
+        #if os(Linux)
+        _ = setThreadName(pthread_self(), name)
+        #else
+        _ = pthread_setname_np(name)
+        #endif
     }
 }
+
+#if os(Linux)
+/// glibc's `pthread_setname_np`, which the Glibc module does not export (it is a GNU extension).
+@_silgen_name("pthread_setname_np")
+private func setThreadName(_ thread: pthread_t, _ name: UnsafePointer<CChar>) -> Int32
+#endif
 
 /// `pthread_create` failed with this error number.
 struct ThreadStartError: Error {
