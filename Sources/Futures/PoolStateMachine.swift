@@ -33,18 +33,8 @@ struct PoolStateMachine {
     private var idle: [Parker] = []
     /// Worker threads alive now.
     private(set) var liveThreads = 0
-    /// Worker threads ever started (or promised to a starting thread, see `pendingStarts`).
+    /// Worker threads ever started.
     private(set) var threadsStarted = 0
-    /// Threads being created that have not yet begun their loop.
-    private var startingThreads = 0
-    /// Threads wanted while another was still starting. A thread that begins starts up to
-    /// ``startFanOut`` of them, so a burst of submits starts its threads in a tree, several at a time,
-    /// instead of one after another on the submitting thread (each `pthread_create` costs tens of
-    /// microseconds there). Already counted in `liveThreads` and `threadsStarted`.
-    private var pendingStarts = 0
-    /// The number the next thread's name ends with.
-    private var nextThreadNumber = 0
-    static let startFanOut = 2
     /// Workers of this pool blocked in `shutdown(wait: true)`: they wait for the others, not themselves.
     private var workersAwaitingExit = 0
     /// Threads and tasks blocked in `shutdown(wait: true)`.
@@ -190,38 +180,13 @@ struct PoolStateMachine {
     private mutating func startThread() -> SubmitAction {
         liveThreads += 1
         threadsStarted += 1
-        if startingThreads > 0 {
-            pendingStarts += 1  // a thread on its way up will start this one
-            return .none
-        }
-        startingThreads += 1
-        nextThreadNumber += 1
-        return .startThread(nextThreadNumber - 1)
+        return .startThread(threadsStarted - 1)
     }
 
-    /// A new worker begins its loop: returns the numbers of the threads it starts before taking work.
-    mutating func workerBegan() -> [Int] {
-        startingThreads -= 1
-        let count = min(pendingStarts, Self.startFanOut)
-        pendingStarts -= count
-        startingThreads += count
-        nextThreadNumber += count
-        return Array(nextThreadNumber - count..<nextThreadNumber)
-    }
-
-    /// Starting a thread failed: take back the count (and the threads it was to start).
+    /// Starting a thread failed: take back the count.
     mutating func threadDidNotStart() -> [any Waker] {
         liveThreads -= 1
-        startingThreads -= 1
-        if startingThreads == 0 { dropPendingStarts() }
         return takeExitWaitersIfDone()
-    }
-
-    /// Gives up the threads promised but not started (no thread is left to start them, or the pool is
-    /// shutting down and the ones alive drain the queue).
-    private mutating func dropPendingStarts() {
-        liveThreads -= pendingStarts
-        pendingStarts = 0
     }
 
     // MARK: Workers
@@ -403,8 +368,6 @@ struct PoolStateMachine {
         idle.removeAll()
         action.wakeWaiters += roomWaiters
         roomWaiters.removeAll()
-        dropPendingStarts()
-        action.wakeWaiters += takeExitWaitersIfDone()
     }
 
     /// Removes the queued tasks, keeping the jobs in order.

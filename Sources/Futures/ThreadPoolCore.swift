@@ -232,8 +232,6 @@ final class ThreadPoolCore: Sendable {
 
     /// The body of every worker thread.
     private func runWorker(name: String) {
-        // First, the threads that submits asked for while this one was starting (see `pendingStarts`).
-        for number in state.withLock({ $0.workerBegan() }) { startWorker(number: number) }
         WorkerContext.enter(self)
         let hooks = configuration.hooks
         hooks.workerStarted?(name)

@@ -30,6 +30,26 @@ struct ThreadPoolTests {
         #expect(pool.threadsStarted == 3)
     }
 
+    /// Submits arrive faster than threads start: every thread the burst asks for does start.
+    @Test func aBurstOfSubmitsStartsEveryThreadItAsksFor() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 12, threadNamePrefix: "burst")
+        defer { pool.shutdown() }
+        let arrived = Counter()
+        let release = Gate()
+        let futures = try (0..<12).map { _ in
+            try pool.submit {
+                _ = arrived.increment()
+                _ = release.wait()
+                return currentThreadName()
+            }
+        }
+        #expect(eventually { arrived.count == 12 }, "twelve tasks run at once, so twelve threads started")
+        release.open()
+        let names = Set(try futures.map { try $0.result() })
+        #expect(names == Set((0..<12).map { "burst_\($0)" }))
+        #expect(pool.statistics.threadsStarted == 12)
+    }
+
     @Test func defaultMaxWorkers() {
         let expected = min(32, ProcessInfo.processInfo.activeProcessorCount + 4)
         #expect(ThreadPoolExecutor.defaultMaxWorkers == expected)
