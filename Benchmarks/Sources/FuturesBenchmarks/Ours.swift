@@ -55,6 +55,27 @@ enum OursSystem: PoolSystem {
         return elapsed
     }
 
+    /// W3 as the anchors are measured: the pool's `workers` threads are running (started by a first round of
+    /// tasks that wait for each other) before the clock starts.
+    static func fanOutWithThreadsRunning(tasks: Int, workers: Int, sleepMicros: UInt32) -> UInt64 {
+        let pool = ThreadPoolExecutor(maxWorkers: workers)
+        let gate = Gate()
+        let starters = (0..<workers).map { _ in try! pool.submit { gate.wait() } }
+        gate.waitForArrivals(workers)  // every task holds its own thread, so all `workers` threads exist
+        gate.open()
+        for starter in starters { try! starter.result() }
+        let start = nowNanoseconds()
+        var futures: [Future<Void>] = []
+        futures.reserveCapacity(tasks)
+        for _ in 0..<tasks {
+            futures.append(try! pool.submit { _ = usleep(sleepMicros) })
+        }
+        for future in futures { try! future.result() }
+        let elapsed = nowNanoseconds() - start
+        pool.shutdown(wait: true)
+        return elapsed
+    }
+
     /// The caller drops each Future; the pool still holds it with its task, so the figure is task + future.
     static func pendingMemory(tasks: Int, workers: Int) -> (bytesPerTask: Double, ranEarly: Int) {
         let pool = ThreadPoolExecutor(maxWorkers: workers)
