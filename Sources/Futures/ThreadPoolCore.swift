@@ -12,7 +12,7 @@ import Synchronization
 @usableFromInline
 final class ThreadPoolCore: Sendable {
     /// Guards the queue, the idle list, the waiters, the counts and the lifecycle.
-    let state: Locked<PoolStateMachine>
+    let state: PoolLock<PoolStateMachine>
     let threadNamePrefix: String
     let initializer: (@Sendable () throws -> Void)?
     /// The identity workers run runtime jobs on: the owning ``ThreadPoolExecutor``'s, so a task that
@@ -53,7 +53,7 @@ final class ThreadPoolCore: Sendable {
         maxWorkers: Int, threadNamePrefix: String, initializer: (@Sendable () throws -> Void)?,
         configuration: ThreadPoolConfiguration = ThreadPoolConfiguration()
     ) {
-        state = Locked(
+        state = PoolLock(
             PoolStateMachine(maxWorkers: maxWorkers, maxQueued: configuration.maxQueued, minWorkers: configuration.minWorkers))
         self.threadNamePrefix = threadNamePrefix
         self.initializer = initializer
