@@ -21,8 +21,8 @@
 struct FutureStateMachine<Value: Sendable> {
     @usableFromInline typealias Work = @Sendable () throws -> Value
 
-    /// One flat enum holding the value directly (not a `Result` inside an enum): a future's `deinit` runs
-    /// generic code that looks up the metadata of every generic type it destroys, one lookup per nesting level.
+    /// Where the future is in its life, with what that phase holds: the work before it runs, the value or
+    /// the error after.
     @usableFromInline
     enum Phase {
         case pending(Work?)
@@ -184,8 +184,7 @@ struct FutureStateMachine<Value: Sendable> {
         }
     }
 
-    /// Adds a listener while not done. Returns `false` if the future is done; the caller then runs the
-    /// listener itself, at once.
+    /// The terminal phase for `result`.
     @inlinable
     static func finished(_ result: Result<Value, any Error>) -> Phase {
         switch result {
@@ -202,6 +201,8 @@ struct FutureStateMachine<Value: Sendable> {
         return false
     }
 
+    /// Adds a listener while not done. Returns `false` if the future is done; the caller then runs the
+    /// listener itself, at once.
     @inlinable
     mutating func addListener(_ listener: Listener<Value>) -> Bool {
         guard case .notDone = outcome else { return false }
