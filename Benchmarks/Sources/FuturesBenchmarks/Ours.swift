@@ -42,17 +42,7 @@ enum OursSystem: PoolSystem {
 
     /// Threads start lazily (one per submit while none is idle), so their start-up is inside the timed part.
     static func fanOut(tasks: Int, workers: Int, sleepMicros: UInt32) -> UInt64 {
-        let pool = ThreadPoolExecutor(maxWorkers: workers)
-        let start = nowNanoseconds()
-        var futures: [Future<Void>] = []
-        futures.reserveCapacity(tasks)
-        for _ in 0..<tasks {
-            futures.append(try! pool.submit { _ = usleep(sleepMicros) })
-        }
-        for future in futures { try! future.result() }
-        let elapsed = nowNanoseconds() - start
-        pool.shutdown(wait: true)
-        return elapsed
+        timedFanOut(on: ThreadPoolExecutor(maxWorkers: workers), tasks: tasks, sleepMicros: sleepMicros)
     }
 
     /// W3 as the anchors are measured: the pool's `workers` threads are running (started by a first round of
@@ -64,6 +54,12 @@ enum OursSystem: PoolSystem {
         gate.waitForArrivals(workers)  // every task holds its own thread, so all `workers` threads exist
         gate.open()
         for starter in starters { try! starter.result() }
+        return timedFanOut(on: pool, tasks: tasks, sleepMicros: sleepMicros)
+    }
+
+    /// Submits `tasks` sleeps to `pool`, waits for all, and shuts the pool down; the nanoseconds from the
+    /// first submit until the last result.
+    private static func timedFanOut(on pool: ThreadPoolExecutor, tasks: Int, sleepMicros: UInt32) -> UInt64 {
         let start = nowNanoseconds()
         var futures: [Future<Void>] = []
         futures.reserveCapacity(tasks)
