@@ -11,17 +11,6 @@ private func threadNameHere() -> String {
     return comm.trimmingCharacters(in: .newlines)
 }
 
-/// Polls `condition` until it holds or `timeout` passes, suspending between checks (no thread blocked).
-private func eventuallyAsync(timeout: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
-    let clock = ContinuousClock()
-    let deadline = clock.now + timeout
-    while clock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(1))
-    }
-    return condition()
-}
-
 /// An async function with no isolation: calling it asks the runtime to switch to the generic executor
 /// (honouring the task's executor preference).
 private nonisolated func nonisolatedHop() async -> String {

@@ -23,18 +23,6 @@ struct PoolControlTests {
         return future
     }
 
-    /// `eventually` for async tests: polls without holding a cooperative thread, so the tasks it waits
-    /// for can run.
-    private func eventuallyAsync(timeout: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(1))
-        }
-        return condition()
-    }
-
     /// `error()` from a synchronous context.
     private func readError(_ future: Future<Int>) throws -> (any Error)? {
         try future.error()

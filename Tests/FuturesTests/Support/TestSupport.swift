@@ -73,6 +73,18 @@ func eventually(timeout: Duration = .seconds(20), _ condition: () -> Bool) -> Bo
     return condition()
 }
 
+/// ``eventually`` for async tests: polls `condition` until it holds or `timeout` passes, suspending between
+/// checks so that no cooperative thread is held and the tasks it waits for can run.
+func eventuallyAsync(timeout: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(1))
+    }
+    return condition()
+}
+
 /// glibc's `malloc_usable_size` (declared in `malloc.h`, which the Glibc module does not export): the
 /// bytes an allocation really occupies.
 @_silgen_name("malloc_usable_size")
