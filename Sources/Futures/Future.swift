@@ -93,6 +93,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
 
     deinit {
         // Nothing else can reach the future now (the last release ordered every earlier write before this).
+        if case .succeeded(let stored) = machine.phase { stored.destroy(as: Value.self) }
         guard holdsUnreadError.load(ordering: .relaxed), let error = machine.unretrievedError else { return }
         UnretrievedErrors.report(error, attachment: machine.attachment)
     }

@@ -12,7 +12,8 @@
 /// - `pending`: not started; carries the work closure when an executor made the future.
 /// - `running`: the work has started; it can no longer be cancelled.
 /// - `succeeded` / `failed`: holds the work's value or error (the public ``Future/State`` calls both
-///   `finished`). Terminal.
+///   `finished`). Terminal. The value is kept as a ``StoredValue``, so the machine's layout is the same
+///   for every `Value`; `Future`'s `deinit` destroys it.
 /// - `cancelled`: cancelled before it started; the work will never run. Terminal.
 ///
 /// Listeners (callbacks and observers) wait in `listeners` until the future is done; the transition into a
@@ -27,12 +28,13 @@ struct FutureStateMachine<Value: Sendable> {
     enum Phase {
         case pending(Work?)
         case running
-        case succeeded(Value)
+        /// Owns a `Value`, destroyed only by `Future`'s `deinit` (the phase is terminal).
+        case succeeded(StoredValue)
         case failed(any Error)
         case cancelled
     }
 
-    // Declared in this order so the machine packs into 26 bytes whatever `Value` is (up to 16 bytes).
+    // Declared in this order so the machine packs into 26 bytes, whatever `Value` is.
     @usableFromInline var listeners: [Listener<Value>] = []
     @usableFromInline var phase: Phase
     /// Whether a failure's error reached a caller (see ``UnretrievedErrors``).
@@ -66,7 +68,7 @@ struct FutureStateMachine<Value: Sendable> {
         switch phase {
         case .pending, .running: return .notDone
         case .cancelled: return .cancelled
-        case .succeeded(let value): return .finished(.success(value))
+        case .succeeded(let stored): return .finished(.success(stored.value(as: Value.self)))
         case .failed(let error): return .finished(.failure(error))
         }
     }
@@ -188,7 +190,7 @@ struct FutureStateMachine<Value: Sendable> {
     @inlinable
     static func finished(_ result: Result<Value, any Error>) -> Phase {
         switch result {
-        case .success(let value): return .succeeded(value)
+        case .success(let value): return .succeeded(StoredValue(value))
         case .failure(let error): return .failed(error)
         }
     }
