@@ -22,8 +22,21 @@ struct PoolLock<Value: ~Copyable>: ~Copyable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let value: UnsafeMutablePointer<Value>
 
+    /// Where the value starts in the one allocation that holds both, right after the mutex: the thread
+    /// that takes the lock brings the first of the value's fields into its cache with the mutex itself.
+    private static var valueOffset: Int {
+        let alignment = MemoryLayout<Value>.alignment
+        return (MemoryLayout<pthread_mutex_t>.size + alignment - 1) / alignment * alignment
+    }
+
+    /// The allocation starts on a cache line, so no unrelated data shares the mutex's line.
+    private static var cacheLineSize: Int { 64 }
+
     init(_ initialValue: consuming sending Value) {
-        mutex = .allocate(capacity: 1)
+        let memory = UnsafeMutableRawPointer.allocate(
+            byteCount: Self.valueOffset + MemoryLayout<Value>.size,
+            alignment: max(Self.cacheLineSize, MemoryLayout<Value>.alignment))
+        mutex = memory.bindMemory(to: pthread_mutex_t.self, capacity: 1)
         var attributes = pthread_mutexattr_t()
         pthread_mutexattr_init(&attributes)
         #if canImport(Glibc)
@@ -32,15 +45,14 @@ struct PoolLock<Value: ~Copyable>: ~Copyable {
         let status = pthread_mutex_init(mutex, &attributes)
         pthread_mutexattr_destroy(&attributes)
         precondition(status == 0, "PoolLock: pthread_mutex_init failed (\(status))")
-        value = .allocate(capacity: 1)
+        value = (memory + Self.valueOffset).bindMemory(to: Value.self, capacity: 1)
         value.initialize(to: initialValue)
     }
 
     deinit {
         value.deinitialize(count: 1)
-        value.deallocate()
         pthread_mutex_destroy(mutex)
-        mutex.deallocate()
+        UnsafeMutableRawPointer(mutex).deallocate()
     }
 
     /// Runs `body` with the lock held.

@@ -506,6 +506,15 @@ struct PoolControlTests {
 
     // MARK: State machine, event by event
 
+    @Test func theFieldsWrittenForEveryTaskShareTheMutexsCacheLineAndTheNext() {
+        // PoolLock puts the state right after its 40-byte mutex, on a 64-byte boundary (see PoolStateMachine).
+        let start = MemoryLayout<pthread_mutex_t>.size
+        #expect(MemoryLayout<PoolStateMachine>.offset(of: \.queue) == 0)
+        #expect(start + MemoryLayout<PoolStateMachine>.offset(of: \.queued)! + 8 <= 128)
+        #expect(start + MemoryLayout<PoolStateMachine>.offset(of: \.unfinished)! + 8 <= 128)
+    }
+
+
     @Test func stateMachineBoundedQueueAndRoomWaiters() throws {
         var machine = PoolStateMachine(maxWorkers: 1, maxQueued: 1)
         let worker = Parker()
