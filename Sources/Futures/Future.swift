@@ -59,7 +59,8 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// after the lock.)
     @usableFromInline let holdsUnreadError: Atomic<Bool>
     /// The future's state, read and written only inside ``withMachine(_:)`` (and by `deinit`, which is alone).
-    /// Kept beside the lock rather than inside it so that freeing a future looks up no `Mutex` metadata.
+    /// Kept beside the lock rather than inside a generic `Mutex`, and with a layout that does not depend on
+    /// `Value` (see ``StoredValue``), so that freeing a future looks up no type metadata.
     @usableFromInline @exclusivity(unchecked) nonisolated(unsafe) var machine: FutureStateMachine<Value>
 
     /// Runs `body` on the state machine with the lock held.
@@ -93,6 +94,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
 
     deinit {
         // Nothing else can reach the future now (the last release ordered every earlier write before this).
+        // The one place a stored value is destroyed: the machine's own layout holds it as plain bytes.
         if case .succeeded(let stored) = machine.phase { stored.destroy(as: Value.self) }
         guard holdsUnreadError.load(ordering: .relaxed), let error = machine.unretrievedError else { return }
         UnretrievedErrors.report(error, attachment: machine.attachment)
