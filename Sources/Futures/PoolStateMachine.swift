@@ -53,6 +53,12 @@ struct PoolStateMachine {
     private var workersAwaitingExit = 0
     /// Threads and tasks blocked in `shutdown(wait: true)`.
     private var exitWaiters: [any Waker] = []
+    /// Every live worker's run: the tasks it took from the queue in one trip through the lock (see
+    /// ``nextWork(for:wasParked:finished:taking:)``).
+    private var runs: [TakenTasks] = []
+    /// Workers that were handed a run and have not come back for more since: no other run can hold a task
+    /// that has not started, so with none out, an idle worker has nothing to steal and looks at no run.
+    private var runsOut = 0
 
     /// The running totals behind ``ThreadPoolStatistics``; those written for every task first.
     struct Counts {
@@ -71,8 +77,10 @@ struct PoolStateMachine {
     }
 
     var statistics: ThreadPoolStatistics {
-        ThreadPoolStatistics(
-            threads: liveThreads, idleThreads: idle.count, busyThreads: liveThreads - idle.count, queued: queued,
+        // Tasks in workers' runs have left the queue but not started: to the user they are still queued.
+        let held = runsOut == 0 ? 0 : runs.reduce(0) { $0 + $1.unstartedCount }
+        return ThreadPoolStatistics(
+            threads: liveThreads, idleThreads: idle.count, busyThreads: liveThreads - idle.count, queued: queued + held,
             largestQueue: counts.largestQueue, threadsStarted: threadsStarted, submitted: counts.submitted,
             completed: counts.completed, failed: counts.failed, cancelled: counts.cancelled, rejected: counts.rejected)
     }
@@ -206,34 +214,96 @@ struct PoolStateMachine {
         case exit
     }
 
+    /// How many tasks a worker takes from the queue in one trip through the lock while the queue is long:
+    /// at least this many per live worker must be waiting (see ``nextWork(for:wasParked:finished:taking:)``).
+    static let runLength = 8
+
+    /// How the tasks a worker ran since its last trip through the lock ended.
+    struct FinishedTasks {
+        var succeeded = 0
+        var failed = 0
+        var cancelled = 0
+        /// All of them, including those someone else claimed first (`notRun`).
+        var total = 0
+        /// They were the worker's run (``WorkerStep/tookRun``), which is now done.
+        var endsRun = false
+
+        init() {}
+
+        init(_ outcome: QueuedTaskOutcome) {
+            add(outcome)
+        }
+
+        mutating func add(_ outcome: QueuedTaskOutcome) {
+            switch outcome {
+            case .succeeded: succeeded += 1
+            case .failed: failed += 1
+            case .cancelled: cancelled += 1
+            case .notRun: break
+            }
+            total += 1
+        }
+    }
+
     /// A worker's next step, and the waiters to wake after the lock is released (a submitter for the room
     /// just freed, `waitUntilIdle` callers, `shutdown(wait: true)` callers). `wake` is empty, and costs no
     /// allocation, in the common case.
     struct WorkerStep {
         var action: WorkerAction
         var wake: [any Waker] = []
-        /// More entries were queued behind the one this step runs: the worker will come straight back for
-        /// the next, so it reports how this task ended in that same call rather than in ``taskFinished``.
+        /// More entries were queued behind the one this step runs, or the worker took a run of them: it will
+        /// come straight back for the next, so it reports how its tasks ended in that same call rather than
+        /// in ``taskFinished``.
         var moreQueued = false
+        /// The worker's run was filled: it runs those tasks too before it comes back, and then says so with
+        /// ``FinishedTasks/endsRun``.
+        var tookRun = false
     }
 
-    /// A worker asks for its next entry, telling how its last task ended (`nil` for none, or a job).
-    /// `parker` is the worker's own; if the worker is still on the idle list (it woke without being
+    /// A worker asks for its next entry, telling how the tasks it ran since its last call ended (none after
+    /// a job). `parker` is the worker's own; if the worker is still on the idle list (it woke without being
     /// picked), it is taken off before it takes work.
-    mutating func nextWork(for parker: Parker, wasParked: Bool, finished: QueuedTaskOutcome?) -> WorkerStep {
+    ///
+    /// When at least ``runLength`` tasks per live worker are queued (and the queue is unbounded), the
+    /// worker also moves the next ``runLength`` − 1 tasks into its `run`, to start one after another
+    /// before it comes back: while the queue is that long no worker would be idle anyway, and the lock
+    /// changes hands once per run instead of once per task. The run stays visible to ``shutdown(cancelFutures:)``,
+    /// ``breakPool(_:)``, ``removeQueued(_:)`` and ``statistics``; a shorter queue is shared out one task at a
+    /// time. A worker that finds the queue empty steals the front half of another worker's run before it goes
+    /// idle or exits, so no task waits behind another's long task while a worker has nothing to do.
+    mutating func nextWork(
+        for parker: Parker, wasParked: Bool, finished: FinishedTasks, taking run: TakenTasks? = nil
+    ) -> WorkerStep {
         var step = WorkerStep(action: .exit)
-        if let finished {
+        if finished.total > 0 {
             count(finished)
-            taskEnded(wake: &step.wake)
+            taskEnded(wake: &step.wake, tasks: finished.total)
         }
+        if finished.endsRun { runsOut -= 1 }
         if wasParked, let index = idle.lastIndex(where: { $0 === parker }) {
             idle.remove(at: index)
         }
         if let item = queue.popFirst() {
             queued -= 1
             if !roomWaiters.isEmpty { step.wake.append(roomWaiters.removeFirst()) }
+            if case .task = item, let run, maxQueued == nil, queue.count >= Self.runLength * Swift.max(1, liveThreads) {
+                queued -= run.refill(from: &queue, count: Self.runLength - 1)
+                runsOut += 1
+                step.tookRun = true
+            }
             step.action = .run(item)
-            step.moreQueued = !queue.isEmpty
+            step.moreQueued = step.tookRun || !queue.isEmpty
+            return step
+        }
+        if runsOut > 0, let run, var stolen = steal(for: run) {
+            let first = stolen.removeFirst()
+            if !stolen.isEmpty {
+                run.refill(with: stolen)
+                runsOut += 1
+                step.tookRun = true
+                step.moreQueued = true
+            }
+            step.action = .run(.task(first))
             return step
         }
         if lifecycle != .open {
@@ -250,14 +320,14 @@ struct PoolStateMachine {
     /// is queued, puts the worker on the idle list (or lets it exit after shutdown) now, before anyone
     /// can see the future done: a caller that submits again as soon as `result()` returns then finds an
     /// idle worker instead of starting a thread. Returns `nil` as the action when work is queued: the
-    /// worker takes it with ``nextWork(for:wasParked:finished:)`` once the future is completed, so
+    /// worker takes it with ``nextWork(for:wasParked:finished:taking:)`` once the future is completed, so
     /// the entry stays in the queue where a waiting worker can still run it itself. `wake` is for after
     /// the future is completed.
     mutating func taskFinished(_ outcome: QueuedTaskOutcome, for parker: Parker) -> (action: WorkerAction?, wake: [any Waker]) {
         var wake: [any Waker] = []
         count(outcome)
         taskEnded(wake: &wake)
-        if !queue.isEmpty { return (nil, wake) }
+        if !queue.isEmpty || runsOut > 0 { return (nil, wake) }
         if lifecycle != .open {
             liveThreads -= 1
             wake += takeExitWaitersIfDone()
@@ -271,12 +341,37 @@ struct PoolStateMachine {
     /// and more than ``minWorkers`` threads are alive; returns `false` (and the worker asks for work as
     /// usual) otherwise.
     mutating func keepAliveExpired(for parker: Parker) -> Bool {
-        guard lifecycle == .open, queue.isEmpty, liveThreads > minWorkers,
+        guard lifecycle == .open, queue.isEmpty, runsOut == 0, liveThreads > minWorkers,
             let index = idle.lastIndex(where: { $0 === parker })
         else { return false }
         idle.remove(at: index)
         liveThreads -= 1
         return true
+    }
+
+    private mutating func count(_ finished: FinishedTasks) {
+        counts.completed += finished.succeeded
+        counts.failed += finished.failed
+        counts.cancelled += finished.cancelled
+    }
+
+    /// Takes the front half of the first other run that holds tasks not yet started; `nil` if none does.
+    private func steal(for thief: TakenTasks) -> [QueuedTask]? {
+        for victim in runs where victim !== thief {
+            let stolen = victim.stealFront()
+            if !stolen.isEmpty { return stolen }
+        }
+        return nil
+    }
+
+    /// A worker starts: the pool keeps its run, to take back on shutdown, to steal from, or to find a task in.
+    mutating func workerStarted(run: TakenTasks) {
+        runs.append(run)
+    }
+
+    /// A worker exits; its run is empty.
+    mutating func workerExited(run: TakenTasks) {
+        runs.removeAll { $0 === run }
     }
 
     private mutating func count(_ outcome: QueuedTaskOutcome) {
@@ -302,7 +397,10 @@ struct PoolStateMachine {
     /// A pool worker waits, from inside a task, for a not-yet-started task of the pool: take it out of the
     /// queue so the worker can run it itself. Also returns a room waiter to wake for the room freed.
     mutating func removeQueued(_ task: AnyObject) -> (removed: Bool, wake: (any Waker)?) {
-        guard queue.remove(task: task) else { return (false, nil) }
+        guard queue.remove(task: task) else {
+            // Not in the queue: perhaps in a worker's run (which frees no room in the queue).
+            return (runs.contains { $0.remove(task: task) }, nil)
+        }
         queued -= 1
         return (true, roomWaiters.isEmpty ? nil : roomWaiters.removeFirst())
     }
@@ -377,9 +475,10 @@ struct PoolStateMachine {
         roomWaiters.removeAll()
     }
 
-    /// Removes the queued tasks, keeping the jobs in order.
+    /// Removes the queued tasks, and those in workers' runs, keeping the jobs in order.
     private mutating func removeQueuedTasks() -> [QueuedTask] {
-        var tasks: [QueuedTask] = []
+        var tasks: [QueuedTask] = runs.flatMap { $0.removeAll() }  // taken before the queued ones
+        tasks.reserveCapacity(tasks.count + queued)
         for item in queue.removeAll() {
             switch item {
             case .task(let task): tasks.append(task)

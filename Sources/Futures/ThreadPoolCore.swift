@@ -243,19 +243,29 @@ final class ThreadPoolCore: Sendable {
                 breakPool(error)
             }
         }
-        var step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: nil) }
+        let run = TakenTasks()
+        var step = state.withLock { state in
+            state.workerStarted(run: run)
+            return state.nextWork(for: parker, wasParked: false, finished: .init(), taking: run)
+        }
+        defer { state.withLock { $0.workerExited(run: run) } }
         while true {
             // Moved out, not copied, so the entry is not retained and released once more per task.
-            let wake = step.wake, moreQueued = step.moreQueued
+            let wake = step.wake, moreQueued = step.moreQueued, tookRun = step.tookRun
             let action = (consume step).action
             switch consume action {
             case .run(.task(let task)) where moreQueued:
                 wake.forEach { $0.wake() }
-                // More work is waiting: one lock acquisition both counts this task and takes the next. (If
-                // other workers drain the queue meanwhile, this one goes idle just after its future completes
-                // rather than just before; the counts still move with `unfinished`, so `waitUntilIdle` holds.)
-                let outcome = task.runQueued()
-                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: outcome) }
+                // More work is waiting, or this worker took a run of it: it runs the run's tasks one after
+                // another, then one lock acquisition both counts them and takes what comes next. (If other
+                // workers drain the queue meanwhile, this one goes idle just after its future completes rather
+                // than just before; the counts still move with `unfinished`, so `waitUntilIdle` holds.)
+                var finished = PoolStateMachine.FinishedTasks(task.runQueued())
+                if tookRun {
+                    while let next = run.next() { finished.add(next.runQueued()) }
+                    finished.endsRun = true
+                }
+                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: finished, taking: run) }
             case .run(.task(let task)):
                 wake.forEach { $0.wake() }
                 // With nothing queued, the worker goes idle before the future is completed (see
@@ -268,12 +278,12 @@ final class ThreadPoolCore: Sendable {
                     step = PoolStateMachine.WorkerStep(action: action, wake: finished.wake)
                 } else {
                     finished?.wake.forEach { $0.wake() }
-                    step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: nil) }
+                    step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: run) }
                 }
             case .run(.job(let job)):
                 wake.forEach { $0.wake() }
                 job.runSynchronously(on: jobExecutor ?? asUnownedTaskExecutor())
-                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: nil) }
+                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: run) }
             case .park(let keepAlive):
                 wake.forEach { $0.wake() }
                 if !spinWhileIdle(parker) {
@@ -290,7 +300,7 @@ final class ThreadPoolCore: Sendable {
                         parker.park()
                     }
                 }
-                step = state.withLock { $0.nextWork(for: parker, wasParked: true, finished: nil) }
+                step = state.withLock { $0.nextWork(for: parker, wasParked: true, finished: .init(), taking: run) }
             case .exit:
                 hooks.workerExiting?(name)
                 WorkerContext.leave()

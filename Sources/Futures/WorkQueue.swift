@@ -95,6 +95,22 @@ struct WorkQueue {
         return nil
     }
 
+    /// Removes and returns the first entry if it is a submitted task; leaves a runtime job where it is.
+    mutating func popFirstTask() -> QueuedTask? {
+        // Moved out and, if it is a job, moved back: looking at the entry in place would copy it, retaining
+        // the future, whose cache line another thread may be writing.
+        guard let item = popFirst() else { return nil }
+        switch consume item {
+        case .task(let task):
+            return task
+        case .job(let job):
+            head = (head - 1) & (slots.count - 1)
+            slots[head] = .job(job)
+            count += 1
+            return nil
+        }
+    }
+
     /// Removes every entry and returns them in order.
     mutating func removeAll() -> [WorkItem] {
         var items: [WorkItem] = []

@@ -18,8 +18,8 @@ private nonisolated func nonisolatedHop() async -> String {
 }
 
 extension ThreadPoolExecutor {
-    /// Entries waiting in the pool's queue.
-    fileprivate var queuedCount: Int { core.state.withLock { $0.queue.count } }
+    /// Entries waiting to start: jobs and tasks in the pool's queue, and tasks a worker took in its run.
+    fileprivate var queuedCount: Int { statistics.queued }
 }
 
 @Suite("Async: run, TaskExecutor, async map and scope")

@@ -523,12 +523,12 @@ struct PoolControlTests {
         #expect(try machine.submit(FakeTask()) == nil, "full")
         #expect(try machine.submit(FakeTask(), orWait: waiter) == nil)
         #expect(machine.roomWaiterCount == 1)
-        let step = machine.nextWork(for: worker, wasParked: false, finished: nil)
+        let step = machine.nextWork(for: worker, wasParked: false, finished: .init())
         guard case .run = step.action else { Issue.record("runs the queued task"); return }
         #expect(step.wake.count == 1 && step.wake.first === waiter, "the room waiter is woken")
         #expect(machine.roomWaiterCount == 0)
         #expect(machine.unfinished == 1)
-        let idle = machine.nextWork(for: worker, wasParked: false, finished: .failed)
+        let idle = machine.nextWork(for: worker, wasParked: false, finished: .init(.failed))
         guard case .park(keepAlive: true) = idle.action else { Issue.record("parks"); return }
         #expect(machine.unfinished == 0)
         #expect(machine.statistics.failed == 1 && machine.statistics.idleThreads == 1)
@@ -544,7 +544,7 @@ struct PoolControlTests {
         _ = try machine.submit(FakeTask())
         #expect(try machine.submit(FakeTask(), orWait: first) == nil)
         #expect(try machine.submit(FakeTask(), orWait: second) == nil)
-        let step = machine.nextWork(for: Parker(), wasParked: false, finished: nil)
+        let step = machine.nextWork(for: Parker(), wasParked: false, finished: .init())
         #expect(step.wake.first === first)
         // `first` was cancelled instead of taking the room: it passes the room on to `second`.
         #expect(machine.roomWaitEnded(first, abandoning: true) === second)
