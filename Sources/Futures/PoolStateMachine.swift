@@ -12,6 +12,11 @@
 /// A submitted task is *unfinished* from `submit` until the pool is done with it: a worker ran it (or
 /// found it cancelled), or shutdown or a broken pool took it out of the queue. `waitUntilIdle` waits for
 /// the unfinished count to reach zero.
+///
+/// While the queue is long, a worker takes a run of tasks at once into its ``TakenTasks``; the pool keeps
+/// every worker's run, so a task there is still queued to everyone but the worker that will start it (see
+/// ``nextWork(for:wasParked:finished:taking:)``). The runs are the one piece of the pool's state with a lock
+/// of their own, always taken inside the pool's lock except by the owning worker taking its next task.
 struct PoolStateMachine {
     enum Lifecycle: Equatable {
         case open

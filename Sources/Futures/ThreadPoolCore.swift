@@ -260,9 +260,9 @@ final class ThreadPoolCore: Sendable {
                 // another, then one lock acquisition both counts them and takes what comes next. (If other
                 // workers drain the queue meanwhile, this one goes idle just after its future completes rather
                 // than just before; the counts still move with `unfinished`, so `waitUntilIdle` holds.)
-                var finished = PoolStateMachine.FinishedTasks(task.runQueued())
+                var finished = PoolStateMachine.FinishedTasks(Self.runAndRelease(consume task))
                 if tookRun {
-                    while let next = run.next() { finished.add(next.runQueued()) }
+                    while let next = run.next() { finished.add(Self.runAndRelease(next)) }
                     finished.endsRun = true
                 }
                 step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: finished, taking: run) }
@@ -308,6 +308,12 @@ final class ThreadPoolCore: Sendable {
                 return
             }
         }
+    }
+
+    /// Runs `task` and lets go of it at once: the worker holds no finished future (and so no result) while
+    /// it goes on with the rest of its run.
+    private static func runAndRelease(_ task: consuming QueuedTask) -> QueuedTaskOutcome {
+        task.runQueued()
     }
 
     private func breakPool(_ error: any Error) {

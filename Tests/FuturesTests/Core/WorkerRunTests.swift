@@ -178,6 +178,20 @@ struct WorkerRunTests {
         try long.result()
     }
 
+    @Test(.timeLimit(.minutes(1))) func onOneThreadTasksStartInTheOrderSubmittedRunsOrNot() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        defer { pool.shutdown() }
+        let gate = Gate(), started = Gate()
+        let holder = try pool.submit { started.open(); _ = gate.wait() }
+        started.wait()
+        let order = Recorder<Int>()
+        let futures = try (0..<100).map { index in try pool.submit { order.append(index) } }
+        gate.open()
+        try holder.result()
+        for future in futures { try future.result() }
+        #expect(order.values == Array(0..<100))
+    }
+
     @Test(.timeLimit(.minutes(1))) func shutdownCancellingFuturesCancelsTasksAWorkerTookInItsRun() throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let first = Gate(), firstStarted = Gate()
