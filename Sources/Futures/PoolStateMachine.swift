@@ -380,12 +380,7 @@ struct PoolStateMachine {
     }
 
     private mutating func count(_ outcome: QueuedTaskOutcome) {
-        switch outcome {
-        case .succeeded: counts.completed += 1
-        case .failed: counts.failed += 1
-        case .cancelled: counts.cancelled += 1
-        case .notRun: break
-        }
+        count(FinishedTasks(outcome))
     }
 
     /// One unfinished task less; wakes the idle waiters when none is left.
