@@ -399,7 +399,7 @@ struct PoolStateMachine {
     mutating func removeQueued(_ task: AnyObject) -> (removed: Bool, wake: (any Waker)?) {
         guard queue.remove(task: task) else {
             // Not in the queue: perhaps in a worker's run (which frees no room in the queue).
-            return (runs.contains { $0.remove(task: task) }, nil)
+            return (runsOut > 0 && runs.contains { $0.remove(task: task) }, nil)
         }
         queued -= 1
         return (true, roomWaiters.isEmpty ? nil : roomWaiters.removeFirst())

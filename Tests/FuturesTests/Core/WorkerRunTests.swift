@@ -192,6 +192,24 @@ struct WorkerRunTests {
         #expect(order.values == Array(0..<100))
     }
 
+    @Test(.timeLimit(.minutes(1))) func aRunStopsAtAJobOfTheRuntimeWhichKeepsItsPlaceInTheQueue() async throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        let gate = Gate(), started = Gate()
+        let holder = try pool.submit { started.open(); _ = gate.wait() }
+        started.wait()
+        let order = Recorder<Int>()
+        let before = try (0..<10).map { index in try pool.submit { order.append(index) } }
+        let job = Task(executorPreference: pool) { order.append(-1) }  // its first job joins the pool's queue
+        #expect(await eventuallyAsync { pool.statistics.queued == 11 }, "the job is queued behind the tasks")
+        let after = try (10..<30).map { index in try pool.submit { order.append(index) } }
+        gate.open()
+        try await holder.value
+        await job.value
+        for future in before + after { try await future.value }
+        #expect(order.values == Array(0..<10) + [-1] + Array(10..<30))
+        await pool.shutdown()
+    }
+
     @Test(.timeLimit(.minutes(1))) func shutdownCancellingFuturesCancelsTasksAWorkerTookInItsRun() throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let first = Gate(), firstStarted = Gate()
