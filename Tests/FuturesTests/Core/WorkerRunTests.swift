@@ -161,10 +161,15 @@ struct WorkerRunTests {
     @Test(.timeLimit(.minutes(1))) func tasksBehindALongTaskDoNotWaitForIt() throws {
         let pool = ThreadPoolExecutor(maxWorkers: 2)
         defer { pool.shutdown() }
-        let holdersStarted = Counter()
+        let holdersStarted = Counter(), bothStarted = Gate()
         let release = Gate()
-        let holders = try (0..<2).map { _ in try pool.submit { holdersStarted.increment(); _ = release.wait() } }
-        #expect(eventually { holdersStarted.count == 2 }, "both threads busy, so the rest queues up")
+        let holders = try (0..<2).map { _ in
+            try pool.submit {
+                if holdersStarted.increment() == 2 { bothStarted.open() }
+                _ = release.wait()
+            }
+        }
+        #expect(bothStarted.wait(), "both threads busy, so the rest queues up")
         let longTask = Gate()
         let long = try pool.submit { _ = longTask.wait() }
         let quick = try (0..<40).map { index in try pool.submit { index } }
