@@ -47,5 +47,6 @@ public struct AnyFuture: Hashable, Sendable {
 }
 
 extension AnyFuture: WaitElement {
+    @usableFromInline
     var waitTarget: any WaitTarget { target }
 }

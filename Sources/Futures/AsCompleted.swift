@@ -169,6 +169,10 @@ public struct AsCompletedAny: Sequence, AsyncSequence, Sendable {
 
 /// The state of one iteration over futures in completion order, shared by every `asCompleted` form.
 /// Owned by one iterator; releasing it takes its waiter off the futures not yet yielded.
+///
+/// Costs O(*n*) for *n* futures in all, plus O(1) per completion: each future's status is read once at
+/// the start, the waiter is registered once on each future not done then, each completion is moved to
+/// `ready` once, and on a pool worker each pending future is offered to run inline at most once.
 final class CompletionStream<Element: WaitElement> {
     /// Done and not yet yielded, in the order they will be yielded; a yielded slot is emptied so the
     /// stream does not keep the futures it handed out alive (as CPython's bpo-27144 asks).
@@ -176,14 +180,19 @@ final class CompletionStream<Element: WaitElement> {
     private var readyIndex = 0
     /// Not yet done when last looked at, by identity.
     private var pending: [ObjectIdentifier: Element] = [:]
-    private let waiter = GroupWaiter(rule: .anyCompletion)
+    private let waiter = GroupWaiter(rule: .anyCompletion, recordsOrder: true)
     private var registered = false
     private let deadline: Deadline?
+    /// The futures not done at the start, in input order: until the waiter is registered on them, then,
+    /// on a pool worker, the ones not yet offered to run inline (from `inlineCursor` on; each slot is
+    /// emptied once offered).
+    private var pendingInInputOrder: [Element?]
+    private var inlineCursor = 0
 
     init(_ futures: [Element], deadline: Deadline?) {
         self.deadline = deadline
-        var seen = Set<ObjectIdentifier>()
-        var notDone: [Element] = []
+        var seen = Set<ObjectIdentifier>(minimumCapacity: futures.count)
+        var notDone: [Element?] = []
         for future in futures where seen.insert(ObjectIdentifier(future.waitTarget)).inserted {
             if future.waitTarget.completionStatus.isDone {
                 ready.append(future)
@@ -195,23 +204,21 @@ final class CompletionStream<Element: WaitElement> {
         pendingInInputOrder = notDone
     }
 
-    /// The futures not done at the start, in input order, until the waiter is registered on them.
-    private var pendingInInputOrder: [Element]
-
     deinit {
         if registered {
             for future in pending.values { future.waitTarget.removeObserver(waiter) }
         }
     }
 
-    /// Registers the waiter on every pending future, once, in input order.
+    /// Registers the waiter on every pending future, once, in input order. Off a pool worker, the list
+    /// is then let go; on one, it is kept for ``runOneInlineIfQueuedHere()``.
     private func registerIfNeeded() {
         guard !registered else { return }
         registered = true
-        for future in pendingInInputOrder where !future.waitTarget.addObserver(waiter) {
+        for case let future? in pendingInInputOrder where !future.waitTarget.addObserver(waiter) {
             waiter.futureDidComplete(ObjectIdentifier(future.waitTarget), failed: false)
         }
-        pendingInInputOrder = []
+        if !WorkerContext.isWorker { pendingInInputOrder = [] }
     }
 
     /// Moves what the waiter saw complete from `pending` to `ready`.
@@ -260,8 +267,20 @@ final class CompletionStream<Element: WaitElement> {
         }
     }
 
-    /// On a pool worker, runs one of the pending futures here if it waits in this pool's queue.
+    /// On a pool worker, runs the next pending future (in input order) that waits in this pool's queue.
+    /// Each future is offered once: one that was not in the queue when offered (running, or another
+    /// pool's) never enters it later.
     private func runOneInlineIfQueuedHere() -> Bool {
-        pending.values.contains { $0.waitTarget.runInlineIfQueuedHere() }
+        guard WorkerContext.isWorker else { return false }
+        while inlineCursor < pendingInInputOrder.count {
+            let future = pendingInInputOrder[inlineCursor].take()
+            inlineCursor += 1
+            if let future, !future.waitTarget.completionStatus.isDone, future.waitTarget.runInlineIfQueuedHere() {
+                return true
+            }
+        }
+        pendingInInputOrder = []
+        inlineCursor = 0
+        return false
     }
 }

@@ -53,15 +53,21 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
 
     /// Guards ``machine``.
     @usableFromInline let lock: Locked<Void>
-    /// Whether ``machine`` keeps an error no caller has read, copied after every event. `deinit` checks
-    /// this bit alone, without the lock: a deinitializer cannot be specialized for `Value`, and each generic
-    /// type it touched would cost a run-time metadata lookup on every future freed. (It fits in the padding
-    /// after the lock.)
-    @usableFromInline let holdsUnreadError: Atomic<Bool>
+    /// The machine summed up in one byte, copied after every event (see ``FutureStateMachine/summary``): how
+    /// the future ended, if it is done, and whether it keeps an error no caller has read. Read without the
+    /// lock by the group waits (``completionStatus``) and by `deinit`: a deinitializer cannot be specialized
+    /// for `Value`, and each generic type it touched would cost a run-time metadata lookup on every future
+    /// freed. (It fits in the padding after the lock, at an offset that does not depend on `Value`.)
+    @usableFromInline let summary: Atomic<UInt8>
     /// The future's state, read and written only inside ``withMachine(_:)`` (and by `deinit`, which is alone).
     /// Kept beside the lock rather than inside a generic `Mutex`, and with a layout that does not depend on
     /// `Value` (see ``StoredValue``), so that freeing a future looks up no type metadata.
     @usableFromInline @exclusivity(unchecked) nonisolated(unsafe) var machine: FutureStateMachine<Value>
+    /// Where the future was put in its pool's queue (see ``WorkQueue/append(_:)``), so that a worker waiting
+    /// for it finds it there in O(1) to run it itself. Written and read only with that pool's lock held;
+    /// only a hint: the queue checks that the entry it points to is this future. (Declared last, it takes
+    /// the four bytes left after the machine: a future still fits in 56 bytes of heap.)
+    @usableFromInline nonisolated(unsafe) var queueTicket: UInt32
 
     /// Runs `body` on the state machine with the lock held.
     @inlinable
@@ -69,7 +75,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         _ body: (inout FutureStateMachine<Value>) throws(E) -> Result
     ) throws(E) -> Result {
         try lock.withLock { _ throws(E) -> Result in
-            defer { holdsUnreadError.store(machine.hasUnretrievedError, ordering: .relaxed) }
+            defer { summary.store(machine.summary, ordering: .releasing) }
             return try body(&machine)
         }
     }
@@ -79,8 +85,9 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     @inlinable
     public init() {
         lock = Locked(())
-        holdsUnreadError = Atomic(false)
+        summary = Atomic(0)
         machine = FutureStateMachine(work: nil)
+        queueTicket = 0
     }
 
     /// A pending future that carries its own work, as the thread pool makes them: the queue holds the
@@ -88,15 +95,16 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     @inlinable
     init(work: @escaping @Sendable () throws -> Value) {
         lock = Locked(())
-        holdsUnreadError = Atomic(false)
+        summary = Atomic(0)
         machine = FutureStateMachine(work: work)
+        queueTicket = 0
     }
 
     deinit {
         // Nothing else can reach the future now (the last release ordered every earlier write before this).
         // The one place a stored value is destroyed: the machine's own layout holds it as plain bytes.
         if case .succeeded(let stored) = machine.phase { stored.destroy(as: Value.self) }
-        guard holdsUnreadError.load(ordering: .relaxed), let error = machine.unretrievedError else { return }
+        guard summary.load(ordering: .relaxed) & FutureStateMachine<Value>.unreadErrorBit != 0, let error = machine.unretrievedError else { return }
         UnretrievedErrors.report(error, attachment: machine.attachment)
     }
 
@@ -115,10 +123,17 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     public var isRunning: Bool { state == .running }
 
     /// Whether the future is done: cancelled or finished.
+    ///
+    /// Reads one atomic byte and takes no lock.
     @inlinable
-    public var isDone: Bool {
-        let state = self.state
-        return state == .cancelled || state == .finished
+    public var isDone: Bool { completionStatus.isDone }
+
+    /// How the future ended, if it is done: one atomic read, no lock (the byte is written with the lock
+    /// held, after every event). What `wait`, `asCompleted` and ``isDone`` read.
+    @inlinable
+    var completionStatus: CompletionStatus {
+        OperationCounters.countStatusRead()
+        return CompletionStatus(summary: summary.load(ordering: .acquiring))
     }
 
     // MARK: Cancelling
@@ -250,10 +265,12 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
 
     /// Registers `observer` to be told when the future is done. Returns `false` (and registers nothing) if
     /// it is done already.
+    @usableFromInline
     func addObserver(_ observer: any CompletionObserver) -> Bool {
         withMachine { $0.addListener(.observer(observer)) }
     }
 
+    @usableFromInline
     func removeObserver(_ observer: any CompletionObserver) {
         withMachine { $0.removeObserver(observer) }
     }
@@ -351,6 +368,7 @@ extension Future {
             case .run: future.runQueued(beforeCompleting: beforeCompleting)
             case .cancel: future.cancel()
             case .fail(let error): try? future.complete(.failure(error), by: "the executor failing queued work")
+            case .noteTicket(let ticket): future.queueTicket = ticket
             }
         }
     }

@@ -195,12 +195,20 @@ struct FutureStateMachine<Value: Sendable> {
         }
     }
 
-    /// Whether the machine holds an error no caller has read: what `Future`'s `deinit` checks, through a
-    /// copy kept beside the lock (see `Future.withMachine`).
+    /// Set in ``summary`` when the machine holds an error no caller has read (see ``UnretrievedErrors``).
+    @inlinable static var unreadErrorBit: UInt8 { 4 }
+
+    /// The machine in one byte, which `Future` copies beside its lock after every event for readers that
+    /// take no lock: the ``CompletionStatus`` in the low two bits, and ``unreadErrorBit`` when it holds an
+    /// error no caller has read (what `Future`'s `deinit` checks).
     @inlinable
-    var hasUnretrievedError: Bool {
-        if case .failed = phase { return !errorRetrieved }
-        return false
+    var summary: UInt8 {
+        switch phase {
+        case .pending, .running: return CompletionStatus.notDone.rawValue
+        case .cancelled: return CompletionStatus.cancelled.rawValue
+        case .succeeded: return CompletionStatus.succeeded.rawValue
+        case .failed: return CompletionStatus.failed.rawValue | (errorRetrieved ? 0 : Self.unreadErrorBit)
+        }
     }
 
     /// Adds a listener while not done. Returns `false` if the future is done; the caller then runs the

@@ -1,11 +1,15 @@
 import Synchronization
 
-/// One waiter registered on many futures at once, for `wait` and `asCompleted`: no thread or task per
-/// future. Each future that completes records itself here; the sleeping caller (a thread's ``Parker`` or
-/// a task's ``AsyncEvent``) is woken only once its rule is met.
+/// One waiter registered on many futures at once, for `wait`, `asCompleted` and the unordered streaming
+/// map: no thread or task per future. Each future that completes records itself here; the sleeping caller
+/// (a thread's ``Parker`` or a task's ``AsyncEvent``) is woken only once its rule is met.
+///
+/// Each completion costs O(1): a count, and for `asCompleted` (``recordsOrder``) one append.
+@usableFromInline
 final class GroupWaiter: CompletionObserver {
     /// When the caller wants to be woken.
-    enum Rule {
+    @usableFromInline
+    enum Rule: Sendable {
         /// When any future completes (`.firstCompleted`, and `asCompleted`, which takes them one by one).
         case anyCompletion
         /// When one of them fails, or all `count` are done.
@@ -16,7 +20,8 @@ final class GroupWaiter: CompletionObserver {
 
     private struct State {
         let rule: Rule
-        /// Futures that completed since registration, in completion order, not yet taken.
+        /// Futures that completed since registration, in completion order, not yet taken (only when
+        /// ``GroupWaiter/recordsOrder``).
         var completed: [ObjectIdentifier] = []
         var doneCount = 0
         var failedCount = 0
@@ -24,7 +29,7 @@ final class GroupWaiter: CompletionObserver {
 
         var isSatisfied: Bool {
             switch rule {
-            case .anyCompletion: return !completed.isEmpty
+            case .anyCompletion: return doneCount > 0
             case .firstFailureOrAll(let count): return failedCount > 0 || doneCount >= count
             case .all(let count): return doneCount >= count
             }
@@ -32,14 +37,27 @@ final class GroupWaiter: CompletionObserver {
     }
 
     private let state: Locked<State>
+    /// Whether completions are kept, in order, for ``takeCompleted()``.
+    private let recordsOrder: Bool
+    /// The futures `wait` registered this waiter on, to take it off them afterwards.
+    @usableFromInline let registeredOn: [any WaitTarget]
 
-    init(rule: Rule) {
+    /// - Parameters:
+    ///   - rule: when to wake the caller.
+    ///   - recordsOrder: keep each completion for ``takeCompleted()`` (`asCompleted`, the unordered map).
+    ///   - registeredOn: the futures the caller registers it on, kept for the caller to unregister.
+    @usableFromInline
+    init(rule: Rule, recordsOrder: Bool = false, registeredOn: [any WaitTarget] = []) {
         state = Locked(State(rule: rule))
+        self.recordsOrder = recordsOrder
+        self.registeredOn = registeredOn
     }
 
+    @usableFromInline
     func futureDidComplete(_ future: ObjectIdentifier, failed: Bool) {
+        let recordsOrder = self.recordsOrder
         let sleeper = state.withLock { state -> (any Waker)? in
-            state.completed.append(future)
+            if recordsOrder { state.completed.append(future) }
             state.doneCount += 1
             if failed { state.failedCount += 1 }
             guard state.isSatisfied else { return nil }
@@ -49,15 +67,20 @@ final class GroupWaiter: CompletionObserver {
         sleeper?.wake()
     }
 
-    /// Takes the futures that completed since the last call, in completion order.
+    /// Takes the futures that completed since the last call, in completion order; for a waiter that
+    /// ``recordsOrder``. Resets the rule's count, so the next wait sleeps until the next completion.
     func takeCompleted() -> [ObjectIdentifier] {
         state.withLock { state in
-            defer { state.completed.removeAll() }
+            defer {
+                state.completed.removeAll(keepingCapacity: true)
+                state.doneCount = 0
+            }
             return state.completed
         }
     }
 
     /// Blocks the calling thread until the rule is met or `deadline` passes. Returns whether it is met.
+    @usableFromInline
     func wait(until deadline: Deadline?) -> Bool {
         let parker = Parker.current
         while true {
@@ -77,6 +100,7 @@ final class GroupWaiter: CompletionObserver {
 
     /// Suspends until the rule is met, `deadline` passes or the task is cancelled. Returns whether it is
     /// met.
+    @usableFromInline
     func wait(until deadline: Deadline?) async -> Bool {
         let event = AsyncEvent()
         let satisfied = state.withLock { state in

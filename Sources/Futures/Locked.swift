@@ -29,6 +29,7 @@ struct Locked<Value: ~Copyable>: ~Copyable {
     borrowing func withLock<Result: ~Copyable, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
+        OperationCounters.countLockAcquisition()
         guard let sanitizer = ThreadSanitizerHooks.shared else { return try base.withLock(body) }
         // The lock's own address names it to the sanitizer (a `let` of a ~Copyable type is never copied).
         let address = withUnsafePointer(to: base) { UnsafeRawPointer($0) }

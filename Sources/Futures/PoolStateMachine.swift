@@ -33,7 +33,7 @@ struct PoolStateMachine {
 
     /// Entries waiting for a worker.
     private(set) var queue = WorkQueue()
-    /// Entries in `queue`, not counting the holes that `removeQueued` leaves.
+    /// Entries in `queue`, not counting the holes that `removeQueued(_:ticket:)` leaves.
     private(set) var queued = 0
     /// Submitted tasks the pool is not done with (queued or running).
     private(set) var unfinished = 0
@@ -273,7 +273,7 @@ struct PoolStateMachine {
     /// worker also moves the next ``runLength`` − 1 tasks into its `run`, to start one after another
     /// before it comes back: while the queue is that long no worker would be idle anyway, and the lock
     /// changes hands once per run instead of once per task. The run stays visible to ``shutdown(cancelFutures:)``,
-    /// ``breakPool(_:)``, ``removeQueued(_:)`` and ``statistics``; a shorter queue is shared out one task at a
+    /// ``breakPool(_:)``, ``removeQueued(_:ticket:)`` and ``statistics``; a shorter queue is shared out one task at a
     /// time. A worker that finds the queue empty steals the front half of another worker's run before it goes
     /// idle or exits, so no task waits behind another's long task while a worker has nothing to do.
     mutating func nextWork(
@@ -394,10 +394,17 @@ struct PoolStateMachine {
 
     // MARK: Running a queued task inline
 
+    /// The ticket the next queued task gets: the submitter hands it to the task's future
+    /// (``QueuedTask/noteTicket(_:)``) so that ``removeQueued(_:ticket:)`` finds it in O(1).
+    var nextTicket: UInt32 { queue.nextTicket }
+
     /// A pool worker waits, from inside a task, for a not-yet-started task of the pool: take it out of the
     /// queue so the worker can run it itself. Also returns a room waiter to wake for the room freed.
-    mutating func removeQueued(_ task: AnyObject) -> (removed: Bool, wake: (any Waker)?) {
-        guard queue.remove(task: task) else {
+    ///
+    /// - Complexity: O(1) for a task in the queue (found by its `ticket`); a task a worker took into its
+    ///   run is looked for in the runs, at most ``runLength`` tasks per live worker.
+    mutating func removeQueued(_ task: AnyObject, ticket: UInt32) -> (removed: Bool, wake: (any Waker)?) {
+        guard queue.remove(task: task, ticket: ticket) else {
             // Not in the queue: perhaps in a worker's run (which frees no room in the queue).
             return (runsOut > 0 && runs.contains { $0.remove(task: task) }, nil)
         }
@@ -405,7 +412,7 @@ struct PoolStateMachine {
         return (true, roomWaiters.isEmpty ? nil : roomWaiters.removeFirst())
     }
 
-    /// A task taken out by ``removeQueued(_:)`` ran on the waiting worker.
+    /// A task taken out by ``removeQueued(_:ticket:)`` ran on the waiting worker.
     mutating func ranInline(_ outcome: QueuedTaskOutcome) -> [any Waker] {
         var wake: [any Waker] = []
         count(outcome)

@@ -17,8 +17,9 @@ final class StreamingMapBuffer<T: Sendable> {
     private let executor: any Executor
     private let bufferSize: Int
     private let waiter: GroupWaiter?
-    /// Ordered: submitted, in input order. Unordered: done, in completion order. Taken from `head`.
-    private var queue: [Future<T>] = []
+    /// Ordered: submitted, in input order. Unordered: done, in completion order. Taken from `head`; a
+    /// slot is emptied as its future is taken, so a result handed out is not kept alive here.
+    private var queue: [Future<T>?] = []
     private var head = 0
     /// Unordered only: submitted and not yet seen done, by identity.
     private var inFlight: [ObjectIdentifier: Future<T>] = [:]
@@ -29,7 +30,7 @@ final class StreamingMapBuffer<T: Sendable> {
     init(executor: any Executor, bufferSize: Int, ordered: Bool) {
         self.executor = executor
         self.bufferSize = bufferSize
-        waiter = ordered ? nil : GroupWaiter(rule: .anyCompletion)
+        waiter = ordered ? nil : GroupWaiter(rule: .anyCompletion, recordsOrder: true)
     }
 
     deinit { finish() }
@@ -70,7 +71,7 @@ final class StreamingMapBuffer<T: Sendable> {
         inputEnded = true
         finished = true
         endError = nil
-        let pending = queue[head...] + inFlight.values
+        let pending = queue[head...].compactMap { $0 } + inFlight.values
         queue = []
         head = 0
         inFlight = [:]
@@ -99,8 +100,7 @@ final class StreamingMapBuffer<T: Sendable> {
                 if let future = inFlight.removeValue(forKey: identity) { queue.append(future) }
             }
         }
-        if head < queue.count {
-            let future = queue[head]
+        if head < queue.count, let future = queue[head] {
             guard let outcome = future.doneOutcome else { return .wait(future) }
             popFront()
             return .yield(outcome)
@@ -111,7 +111,9 @@ final class StreamingMapBuffer<T: Sendable> {
         return endError.map { .yield(.failure($0)) } ?? .end
     }
 
+    /// Lets go of the front future at once, and of the emptied slots from time to time: amortized O(1).
     private func popFront() {
+        queue[head] = nil
         head += 1
         if head == queue.count || head >= 64 && head * 2 >= queue.count {
             queue.removeFirst(head)

@@ -97,6 +97,7 @@ final class TakenTasks: Sendable {
     /// Takes `task` out if it has not started. Returns whether it was there.
     func remove(task: AnyObject) -> Bool {
         run.withLock { run in
+            OperationCounters.countQueueEntriesExamined(run.tasks.count - run.next)
             guard let index = run.tasks[run.next...].firstIndex(where: { $0?.object === task }) else { return false }
             run.tasks[index] = nil
             return true

@@ -111,7 +111,10 @@ final class ThreadPoolCore: Sendable {
         // Moved, never copied, from the caller into the queue: no retain or release of the future here,
         // where a worker may already be touching it.
         var entry: QueuedTask? = consume task
-        if let action = try state.withLock({ state throws(ExecutorError) in try state.submit(taking: &entry) }) {
+        if let action = try state.withLock({ state throws(ExecutorError) in
+            entry?.noteTicket(state.nextTicket)
+            return try state.submit(taking: &entry)
+        }) {
             perform(action)
         } else if let task = entry.take() {
             try submitToFullQueue(task)
@@ -130,7 +133,10 @@ final class ThreadPoolCore: Sendable {
             if WorkerContext.currentPool === self { return runOnCaller(task) }
             let parker = Parker.current
             while true {
-                if let action = try state.withLock({ state throws(ExecutorError) in try state.submit(task, orWait: parker) }) {
+                if let action = try state.withLock({ state throws(ExecutorError) in
+                    task.noteTicket(state.nextTicket)
+                    return try state.submit(task, orWait: parker)
+                }) {
                     return perform(action)
                 }
                 parker.park()
@@ -152,7 +158,10 @@ final class ThreadPoolCore: Sendable {
         try Task.checkCancellation()
         while true {
             let event = AsyncEvent()
-            if let action = try state.withLock({ state throws(ExecutorError) in try state.submit(task, orWait: event) }) {
+            if let action = try state.withLock({ state throws(ExecutorError) in
+                task.noteTicket(state.nextTicket)
+                return try state.submit(task, orWait: event)
+            }) {
                 return perform(action)
             }
             await event.waitUnlessCancelled()
@@ -177,9 +186,12 @@ final class ThreadPoolCore: Sendable {
     }
 
     /// On a worker of this pool: if `task` waits in the queue, takes it out and runs it on this thread.
-    /// Returns whether it ran.
-    func runIfQueued(_ task: QueuedTask) -> Bool {
-        let (removed, roomWaiter) = state.withLock { $0.removeQueued(task.object) }
+    /// Returns whether it ran. `ticket` reads the ticket the future was queued with; it is called with the
+    /// pool's lock held, which guards that field.
+    ///
+    /// - Complexity: O(1) (see ``PoolStateMachine/removeQueued(_:ticket:)``).
+    func runIfQueued(_ task: QueuedTask, ticket: () -> UInt32) -> Bool {
+        let (removed, roomWaiter) = state.withLock { $0.removeQueued(task.object, ticket: ticket()) }
         guard removed else { return false }
         roomWaiter?.wake()
         let outcome = task.runQueued()

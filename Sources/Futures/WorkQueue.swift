@@ -13,6 +13,9 @@ struct QueuedTask: Sendable {
         case cancel
         /// A broken pool.
         case fail(any Error)
+        /// Remember where the task waits in the queue (``WorkQueue/nextTicket``), so that a worker waiting
+        /// for it can find it in O(1).
+        case noteTicket(UInt32)
     }
 
     /// Carries out a command on the object. For `.run`, calls `beforeCompleting` with how the task ended
@@ -50,6 +53,10 @@ struct QueuedTask: Sendable {
 
     /// Fails the work if it has not started.
     func failQueued(_ error: any Error) { handler(object, .fail(error), { _ in }) }
+
+    /// Tells the future where it will wait in its pool's queue. Called with the pool's lock held, just
+    /// before the task is queued; harmless if it is then not queued (a full queue, a shut-down pool).
+    func noteTicket(_ ticket: UInt32) { handler(object, .noteTicket(ticket), { _ in }) }
 }
 
 /// How a queued task ended, for the pool's statistics.
@@ -72,12 +79,21 @@ enum WorkItem: @unchecked Sendable {  // UnownedJob is a plain job reference tha
 
 /// A first-in first-out queue on a growable ring buffer: amortized O(1) `append` and `popFirst`, no
 /// allocation once it has grown to the pool's working size.
+///
+/// Every entry appended gets a *ticket*, its number in the order of appends (wrapping at 2³²): the entry
+/// with ticket *t* sits `t - headTicket` places behind the head, whatever the ring has done since, so
+/// ``remove(task:ticket:)`` finds a task in O(1).
 struct WorkQueue {
     private var slots: ContiguousArray<WorkItem?> = []
     private var head = 0
     private(set) var count = 0
+    /// The ticket of the entry at `head`.
+    private var headTicket: UInt32 = 0
 
     var isEmpty: Bool { count == 0 }
+
+    /// The ticket the next appended entry gets.
+    var nextTicket: UInt32 { headTicket &+ UInt32(truncatingIfNeeded: count) }
 
     mutating func append(_ item: consuming WorkItem) {
         if count == slots.count { grow() }
@@ -89,8 +105,9 @@ struct WorkQueue {
         while count > 0 {
             let item = slots[head].take()  // moved out, not copied: no retain and release per task
             head = (head + 1) & (slots.count - 1)
+            headTicket &+= 1
             count -= 1
-            if let item { return item }  // skip entries removed by `remove(task:)`
+            if let item { return item }  // skip entries removed by `remove(task:ticket:)`
         }
         return nil
     }
@@ -105,6 +122,7 @@ struct WorkQueue {
             return task
         case .job(let job):
             head = (head - 1) & (slots.count - 1)
+            headTicket &-= 1
             slots[head] = .job(job)
             count += 1
             return nil
@@ -119,21 +137,18 @@ struct WorkQueue {
         return items
     }
 
-    /// Removes the entry for `task`, searching from the newest entry back (a task usually waits for work it
-    /// has just submitted). Returns `false` if the task is not queued.
+    /// Removes the entry for `task` if it waits in the queue under `ticket` (the ``nextTicket`` it was
+    /// appended with). Returns `false` if it does not: it was taken, or the ticket is not this queue's.
     ///
-    /// - Complexity: O(*n*) in the number of queued entries.
-    mutating func remove(task: AnyObject) -> Bool {
-        var offset = count - 1
-        while offset >= 0 {
-            let index = (head + offset) & (slots.count - 1)
-            if case .task(let queued)? = slots[index], queued.object === task {
-                slots[index] = nil  // left as a hole; `popFirst` skips it and `count` still counts it
-                return true
-            }
-            offset -= 1
-        }
-        return false
+    /// - Complexity: O(1).
+    mutating func remove(task: AnyObject, ticket: UInt32) -> Bool {
+        OperationCounters.countQueueEntriesExamined()
+        let offset = Int(ticket &- headTicket)
+        guard offset < count else { return false }
+        let index = (head + offset) & (slots.count - 1)
+        guard case .task(let queued)? = slots[index], queued.object === task else { return false }
+        slots[index] = nil  // left as a hole; `popFirst` skips it and `count` still counts it
+        return true
     }
 
     private mutating func grow() {

@@ -94,6 +94,7 @@ struct ThreadStartError: Error {
 
 /// Which pool, if any, the current thread works for: lets a worker that waits on a not-yet-started task
 /// of its own pool run it itself.
+@usableFromInline
 enum WorkerContext {
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
@@ -116,10 +117,14 @@ enum WorkerContext {
         pthread_setspecific(key, nil)
     }
 
+    /// Whether the current thread is a pool worker: only a worker runs queued work inline while it waits.
+    @usableFromInline
+    static var isWorker: Bool { currentPool != nil }
+
     /// If the current thread is a worker and `task` waits in its pool's queue, takes it out and runs it
     /// here. Returns whether it ran.
     static func runInlineIfQueuedHere<Value>(_ future: Future<Value>) -> Bool {
         guard let pool = currentPool else { return false }
-        return pool.runIfQueued(future.queuedTask)
+        return pool.runIfQueued(future.queuedTask) { future.queueTicket }
     }
 }

@@ -27,6 +27,9 @@ struct Target {
         case ratioToBestAnchor(excluding: [String])
         /// ours ≤ limit, in the metric's unit.
         case absolute
+        /// row / anchor ≤ limit, for a workload whose rows are all ours (W6: each group operation against
+        /// the plain loop).
+        case rowRatio(row: String, anchor: String)
     }
     let description: String
     let metric: String
@@ -45,6 +48,9 @@ struct Workload {
     let metrics: [Metric]
     let contenders: [Contender]
     let targets: [Target]
+    /// The row the table's ratio column divides by (`this/<baseline>`), for a workload that compares rows
+    /// of ours with one of them; `nil` prints `ours/this`, ours being the first row of ours.
+    var baseline: String? = nil
 }
 
 extension Workload {
@@ -52,7 +58,7 @@ extension Workload {
     func keepingContenders(_ keep: (Contender) -> Bool) -> Workload {
         Workload(
             id: id, title: title, count: count, warmUpCount: warmUpCount, parameters: parameters, metrics: metrics,
-            contenders: contenders.filter(keep), targets: [])
+            contenders: contenders.filter(keep), targets: [], baseline: baseline)
     }
 }
 
@@ -118,21 +124,30 @@ func oursMedian(_ workload: Workload, _ results: RoundValues, _ metric: String) 
 func printTables(_ workload: Workload, _ results: RoundValues, rounds: Int) {
     for metric in workload.metrics {
         print("\n\(workload.id) \(workload.title)")
-        print(
-            "\(metric.label), \(metric.unit); median of \(rounds) rounds; ours/this < 1 means ours is faster or smaller"
-        )
+        if let baseline = workload.baseline {
+            print("\(metric.label), \(metric.unit); median of \(rounds) rounds; this/base: the row over '\(baseline)'")
+        } else {
+            print(
+                "\(metric.label), \(metric.unit); median of \(rounds) rounds; ours/this < 1 means ours is faster or smaller"
+            )
+        }
         let nameWidth = max(28, (workload.contenders.map { $0.name.count }.max() ?? 0) + 2)
         let noteWidth = max(20, (workload.contenders.map { $0.note.count }.max() ?? 0) + 2)
         print(
             pad("system", nameWidth) + pad("note", noteWidth) + pad("median", 10, right: true)
-                + pad("min–max", 20, right: true) + pad("ours/this", 11, right: true))
-        let base = oursMedian(workload, results, metric.key)
+                + pad("min–max", 20, right: true) + pad(workload.baseline == nil ? "ours/this" : "this/base", 11, right: true))
+        let baselineValues = workload.baseline.map { results.values($0, metric.key) } ?? []
+        let base =
+            workload.baseline == nil
+            ? oursMedian(workload, results, metric.key)
+            : baselineValues.isEmpty ? nil : Statistics.median(baselineValues)
         for contender in workload.contenders {
             let values = results.values(contender.name, metric.key)
             guard !values.isEmpty else { continue }
             let median = Statistics.median(values)
             let range = "\(format(values.min()!))–\(format(values.max()!))"
-            let ratio = base.map { String(format: "%.2f", $0 / median) } ?? "—"
+            let ratio =
+                base.map { String(format: "%.2f", workload.baseline == nil ? $0 / median : median / $0) } ?? "—"
             print(
                 pad(contender.name, nameWidth) + pad(contender.note, noteWidth) + pad(format(median), 10, right: true)
                     + pad(range, 20, right: true) + pad(ratio, 11, right: true))
@@ -152,11 +167,18 @@ struct TargetOutcome: Codable {
 
 func evaluateTargets(_ workload: Workload, _ results: RoundValues) -> [TargetOutcome] {
     workload.targets.compactMap { target in
-        guard let ours = oursMedian(workload, results, target.metric) else { return nil }
         let median: (String) -> Double? = { name in
             let values = results.values(name, target.metric)
             return values.isEmpty ? nil : Statistics.median(values)
         }
+        if case .rowRatio(let row, let anchor) = target.kind {
+            guard let rowMedian = median(row), let anchorMedian = median(anchor) else { return nil }
+            let value = rowMedian / anchorMedian
+            return TargetOutcome(
+                workload: workload.id, target: target.description, value: value, limit: target.limit,
+                met: value <= target.limit)
+        }
+        guard let ours = oursMedian(workload, results, target.metric) else { return nil }
         let value: Double
         switch target.kind {
         case .ratio(let anchor):
@@ -169,6 +191,8 @@ func evaluateTargets(_ workload: Workload, _ results: RoundValues) -> [TargetOut
             value = ours / best
         case .absolute:
             value = ours
+        case .rowRatio:
+            return nil  // handled above
         }
         return TargetOutcome(
             workload: workload.id, target: target.description, value: value, limit: target.limit,

@@ -47,26 +47,36 @@ enum OursSystem: PoolSystem {
 
     /// W3 as the anchors are measured: the pool's `workers` threads are running (started by a first round of
     /// tasks that wait for each other) before the clock starts.
-    static func fanOutWithThreadsRunning(tasks: Int, workers: Int, sleepMicros: UInt32) -> UInt64 {
+    static func fanOutWithThreadsRunning(
+        tasks: Int, workers: Int, sleepMicros: UInt32, waitingWithWait: Bool = false
+    ) -> UInt64 {
         let pool = ThreadPoolExecutor(maxWorkers: workers)
         let gate = Gate()
         let starters = (0..<workers).map { _ in try! pool.submit { gate.wait() } }
         gate.waitForArrivals(workers)  // every task holds its own thread, so all `workers` threads exist
         gate.open()
         for starter in starters { try! starter.result() }
-        return timedFanOut(on: pool, tasks: tasks, sleepMicros: sleepMicros)
+        return timedFanOut(on: pool, tasks: tasks, sleepMicros: sleepMicros, waitingWithWait: waitingWithWait)
     }
 
     /// Submits `tasks` sleeps to `pool`, waits for all, and shuts the pool down; the nanoseconds from the
     /// first submit until the last result.
-    private static func timedFanOut(on pool: ThreadPoolExecutor, tasks: Int, sleepMicros: UInt32) -> UInt64 {
+    /// With `waitingWithWait`, the caller waits with one `wait(futures)` (as users write it) instead of a
+    /// `result()` loop.
+    private static func timedFanOut(
+        on pool: ThreadPoolExecutor, tasks: Int, sleepMicros: UInt32, waitingWithWait: Bool = false
+    ) -> UInt64 {
         let start = nowNanoseconds()
         var futures: [Future<Void>] = []
         futures.reserveCapacity(tasks)
         for _ in 0..<tasks {
             futures.append(try! pool.submit { _ = usleep(sleepMicros) })
         }
-        for future in futures { try! future.result() }
+        if waitingWithWait {
+            precondition(wait(futures).notDone.isEmpty)
+        } else {
+            for future in futures { try! future.result() }
+        }
         let elapsed = nowNanoseconds() - start
         pool.shutdown(wait: true)
         return elapsed

@@ -13,9 +13,11 @@ if CommandLine.arguments.dropFirst().first == pendingMemoryChildFlag {
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
 let quick = options.quick
 let rounds = options.rounds ?? (quick ? 2 : 5)
-let allWorkloads = makeWorkloads(quick ? .quick : .full, chunkSizeOverride: options.chunkSize)
+let allWorkloads =
+    makeWorkloads(quick ? .quick : .full, chunkSizeOverride: options.chunkSize)
+    + makeGroupWorkloads(sizes: quick ? groupSizesQuick : groupSizes)
 if let only = options.only, let unknown = only.subtracting(allWorkloads.map(\.id)).first {
-    FileHandle.standardError.write(Data("unknown workload '\(unknown)' in --only; known: W1 W2 W3 W4 W5\n".utf8))
+    FileHandle.standardError.write(Data("unknown workload '\(unknown)' in --only; known: W1 W2 W3 W4 W5 W6\n".utf8))
     exit(2)
 }
 let selected = allWorkloads.filter { options.only?.contains($0.id) ?? true }.map { workload in
@@ -45,6 +47,7 @@ for (workload, results) in report {
     printTables(workload, results, rounds: rounds)
     outcomes += evaluateTargets(workload, results)
 }
+if options.systems == nil { outcomes += groupFlatnessTargets(report) }
 printTargets(outcomes)
 
 let json = JSONReport(

@@ -147,7 +147,7 @@ struct WorkerRunTests {
         let run = TakenTasks()
         machine.workerStarted(run: run)
         _ = machine.nextWork(for: Parker(), wasParked: false, finished: .init(), taking: run)
-        let removed = machine.removeQueued(tasks.futures[3] as AnyObject)
+        let removed = machine.removeQueued(tasks.futures[3] as AnyObject, ticket: tasks.futures[3].queueTicket)
         #expect(removed.removed)
         #expect(run.unstartedCount == 6)
         #expect(drain(run) == 6, "the run skips the task taken out")

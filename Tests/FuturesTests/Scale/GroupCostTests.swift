@@ -1,0 +1,242 @@
+import Dispatch
+import Foundation
+import Testing
+
+@testable import Futures
+
+/// Every group operation costs O(n) for n futures (issue 14). These tests count the work a call does on
+/// the caller's thread or task — future status reads, lock acquisitions, queue entries looked at — with the
+/// library's debug-build `OperationCounters`, and check it against one bound `c·n + k` that is the same at
+/// n = 10, 1,000 and 100,000: a call that rescanned all futures per element or per completion would do
+/// about n² work and fail at 1,000 already. Work done by pool workers is not counted (it is per task, O(1)).
+@Suite("Group operations cost O(n)", .serialized)
+struct GroupCostTests {
+    /// The sizes each bound is checked at. `FUTURES_COST_LARGEST_N` lowers the largest (the sanitizer runs
+    /// in CI set it: they check these paths for races, not for cost, and run ten times slower).
+    static let sizes = [10, 1_000, ProcessInfo.processInfo.environment["FUTURES_COST_LARGEST_N"].flatMap { Int($0) } ?? 100_000]
+
+    /// Checks the counted work of one call against `perFuture × n + 64`.
+    func expectLinear(
+        _ counters: OperationCounters, n: Int, perFuture: Int, _ what: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        if ProcessInfo.processInfo.environment["FUTURES_PRINT_COUNTS"] != nil {
+            print("COUNT \(what) n=\(n): \(Double(counters.total) / Double(n)) per future")
+        }
+        #expect(
+            counters.total <= perFuture * n + 64,
+            """
+            \(what), n = \(n): \(counters.statusReads) status reads, \(counters.lockAcquisitions) lock \
+            acquisitions, \(counters.queueEntriesExamined) queue entries (bound \(perFuture) per future)
+            """, sourceLocation: sourceLocation)
+    }
+
+    static func finishedFutures(_ n: Int) -> [Future<Int>] {
+        (0..<n).map { index in
+            let future = Future<Int>()
+            try! future.setResult(index)
+            return future
+        }
+    }
+
+    static let rules: [ReturnWhen] = [.allCompleted, .firstCompleted, .firstException]
+
+    // MARK: wait
+
+    @Test(arguments: sizes, rules)
+    func waitOnDoneFutures(n: Int, returnWhen: ReturnWhen) {
+        let futures = Self.finishedFutures(n)
+        let (result, counters) = OperationCounters.counting { wait(futures, returnWhen: returnWhen) }
+        #expect(result.done.count == n)
+        expectLinear(counters, n: n, perFuture: 4, "wait(\(returnWhen))")
+        let any = futures.map(AnyFuture.init)
+        let (anyResult, anyCounters) = OperationCounters.counting {
+            wait(any + any, timeout: .seconds(30), returnWhen: returnWhen)  // duplicates, too
+        }
+        #expect(anyResult.done.count == n && anyResult.notDone.isEmpty)
+        expectLinear(anyCounters, n: n, perFuture: 8, "wait(AnyFuture, \(returnWhen)) with duplicates")
+    }
+
+    @Test(arguments: sizes, rules)
+    func asyncWaitOnDoneFutures(n: Int, returnWhen: ReturnWhen) async {
+        let futures = Self.finishedFutures(n)
+        let (result, counters) = await OperationCounters.counting { await wait(futures, returnWhen: returnWhen) }
+        #expect(result.done.count == n)
+        expectLinear(counters, n: n, perFuture: 4, "async wait(\(returnWhen))")
+    }
+
+    /// The futures complete on another thread, in reverse order, while the call waits: the waiting side
+    /// still does O(1) per future (one registration, one removal at most, a status read or two).
+    @Test(.timeLimit(.minutes(1)), arguments: sizes, rules)
+    func waitWhileAnotherThreadCompletes(n: Int, returnWhen: ReturnWhen) {
+        let futures = (0..<n).map { _ in Future<Int>() }
+        let completer = Thread { for future in futures.reversed() { try! future.setResult(1) } }
+        let (result, counters) = OperationCounters.counting {
+            completer.start()
+            return wait(futures, returnWhen: returnWhen)
+        }
+        #expect(!result.done.isEmpty)
+        expectLinear(counters, n: n, perFuture: 6, "wait(\(returnWhen)) during completions")
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: sizes, rules)
+    func asyncWaitWhileAnotherThreadCompletes(n: Int, returnWhen: ReturnWhen) async {
+        let futures = (0..<n).map { _ in Future<Int>() }
+        let completer = Thread { for future in futures.reversed() { try! future.setResult(1) } }
+        let (result, counters) = await OperationCounters.counting {
+            completer.start()
+            return await wait(futures, returnWhen: returnWhen)
+        }
+        #expect(!result.done.isEmpty)
+        expectLinear(counters, n: n, perFuture: 6, "async wait(\(returnWhen)) during completions")
+    }
+
+    /// None completes: the call registers once on each, times out, and takes its waiter off each.
+    @Test(arguments: sizes, rules)
+    func waitThatTimesOut(n: Int, returnWhen: ReturnWhen) {
+        let futures = (0..<n).map { _ in Future<Int>() }
+        defer { futures.forEach { $0.cancel() } }
+        let (result, counters) = OperationCounters.counting {
+            wait(futures, timeout: .milliseconds(1), returnWhen: returnWhen)
+        }
+        #expect(result.notDone.count == n)
+        expectLinear(counters, n: n, perFuture: 6, "wait(\(returnWhen)) timing out")
+    }
+
+    @Test(arguments: sizes, rules)
+    func asyncWaitThatTimesOut(n: Int, returnWhen: ReturnWhen) async {
+        let futures = (0..<n).map { _ in Future<Int>() }
+        defer { futures.forEach { $0.cancel() } }
+        let (asyncResult, asyncCounters) = await OperationCounters.counting {
+            await wait(futures, timeout: .milliseconds(1), returnWhen: returnWhen)
+        }
+        #expect(asyncResult.notDone.count == n)
+        expectLinear(asyncCounters, n: n, perFuture: 6, "async wait(\(returnWhen)) timing out")
+    }
+
+    // MARK: asCompleted
+
+    @Test(.timeLimit(.minutes(1)), arguments: sizes)
+    func asCompletedOverDoneAndCompletingFutures(n: Int) {
+        let done = Self.finishedFutures(n)
+        let (count, counters) = OperationCounters.counting { asCompleted(done + done).reduce(0) { c, _ in c + 1 } }
+        #expect(count == n)
+        expectLinear(counters, n: n, perFuture: 4, "asCompleted over done futures, with duplicates")
+
+        let pending = (0..<n).map { _ in Future<Int>() }
+        let completer = Thread { for future in pending.reversed() { try! future.setResult(1) } }
+        let (yielded, completingCounters) = OperationCounters.counting {
+            completer.start()
+            return asCompleted(pending).reduce(0) { c, _ in c + 1 }
+        }
+        #expect(yielded == n)
+        expectLinear(completingCounters, n: n, perFuture: 8, "asCompleted during completions")
+    }
+
+    @Test(arguments: sizes)
+    func asyncAsCompletedOverDoneFutures(n: Int) async throws {
+        let done = Self.finishedFutures(n)
+        let (asyncCount, asyncCounters) = try await OperationCounters.counting {
+            var count = 0
+            for try await _ in asCompleted(done, timeout: .seconds(30)) { count += 1 }
+            return count
+        }
+        #expect(asyncCount == n)
+        expectLinear(asyncCounters, n: n, perFuture: 4, "for try await over asCompleted(timeout:)")
+    }
+
+    // MARK: On a pool worker: running queued work inline
+
+    /// A task on a one-worker pool submits n subtasks and waits for them all: the worker runs every one
+    /// itself, each found in the queue in O(1) (the old search from the back was O(queue) per future).
+    @Test(.timeLimit(.minutes(2)), arguments: sizes)
+    func aWorkerWaitingOnItsOwnQueueRunsItInline(n: Int) throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        defer { pool.shutdown() }
+        let outer = try pool.submit { () -> (Int, Int, OperationCounters, OperationCounters) in
+            let subtasks = (0..<n).map { index in try! pool.submit { index } }
+            let (result, counters) = OperationCounters.counting { wait(subtasks) }
+            let more = (0..<n).map { index in try! pool.submit { index } }
+            // In reverse order, so the queue is walked from the back: still O(1) per future.
+            let (yielded, streamCounters) = OperationCounters.counting {
+                asCompleted(more.reversed()).reduce(0) { c, _ in c + 1 }
+            }
+            return (result.done.count, yielded, counters, streamCounters)
+        }
+        let (done, yielded, counters, streamCounters) = try outer.result(timeout: .seconds(100))
+        #expect(done == n && yielded == n)
+        // Per future: the inline run's pool-lock trips, the future's own events, status reads.
+        expectLinear(counters, n: n, perFuture: 14, "wait on a worker, running the queue inline")
+        expectLinear(streamCounters, n: n, perFuture: 16, "asCompleted on a worker, running the queue inline")
+        #expect(pool.statistics.threadsStarted == 1, "one worker did it all")
+    }
+
+    // MARK: Executor operations
+
+    @Test(.timeLimit(.minutes(2)), arguments: sizes)
+    func executorGroupOperations(n: Int) {
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        defer { pool.shutdown() }
+        let tasks = [@Sendable () throws -> Int](repeating: { 1 }, count: n)
+        // Per item: its submit (a future lock, the pool lock) and its wait (a few locks and status reads).
+        let perFuture = 12
+
+        let (all, allCounters) = OperationCounters.counting { try? pool.invokeAll(tasks) }
+        #expect(all?.count == n)
+        expectLinear(allCounters, n: n, perFuture: perFuture, "invokeAll")
+
+        let (any, anyCounters) = OperationCounters.counting { try? pool.invokeAny(tasks) }
+        #expect(any == 1)
+        expectLinear(anyCounters, n: n, perFuture: perFuture, "invokeAny")
+
+        let (mapped, mapCounters) = OperationCounters.counting { try? pool.map(0..<n, chunkSize: 1) { $0 } }
+        #expect(mapped?.count == n)
+        expectLinear(mapCounters, n: n, perFuture: perFuture, "map(chunkSize: 1)")
+
+        let (unordered, unorderedCounters) = OperationCounters.counting {
+            var count = 0
+            for _ in pool.unorderedMap(0..<n, bufferSize: 4, { $0 }).results { count += 1 }
+            return count
+        }
+        #expect(unordered == n)
+        expectLinear(unorderedCounters, n: n, perFuture: perFuture, "unorderedMap")
+
+        let (lazy, lazyCounters) = OperationCounters.counting {
+            var count = 0
+            for _ in pool.lazyMap(0..<n, bufferSize: 4, { $0 }).results { count += 1 }
+            return count
+        }
+        #expect(lazy == n)
+        expectLinear(lazyCounters, n: n, perFuture: perFuture, "lazyMap")
+    }
+
+    @Test(.timeLimit(.minutes(2)), arguments: sizes)
+    func asyncExecutorGroupOperations(n: Int) async throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        defer { pool.shutdown() }
+        let tasks = [@Sendable () throws -> Int](repeating: { 1 }, count: n)
+        let perFuture = 12
+
+        let (asyncAll, asyncAllCounters) = try await OperationCounters.counting { try await pool.invokeAll(tasks) }
+        #expect(asyncAll.count == n)
+        expectLinear(asyncAllCounters, n: n, perFuture: perFuture, "async invokeAll")
+
+        let (asyncMapped, asyncMapCounters) = try await OperationCounters.counting {
+            try await pool.map(0..<n, chunkSize: 1) { $0 }
+        }
+        #expect(asyncMapped.count == n)
+        expectLinear(asyncMapCounters, n: n, perFuture: perFuture, "async map(chunkSize: 1)")
+    }
+
+    /// `waitUntilIdle` is one wait, however much work there is: its own cost does not grow with n.
+    @Test(.timeLimit(.minutes(1)), arguments: sizes)
+    func waitUntilIdleCostsTheSameAtEveryN(n: Int) throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        defer { pool.shutdown() }
+        let release = Gate()
+        for _ in 0..<n { _ = try pool.submit { _ = release.wait() } }
+        release.open()
+        let (_, counters) = try OperationCounters.counting { try pool.waitUntilIdle(timeout: .seconds(60)) }
+        #expect(counters.total <= 16, "waitUntilIdle after \(n) tasks: \(counters.total) counted")
+    }
+}
