@@ -22,11 +22,12 @@ extension Executor {
     ///     that names it.
     ///   - transform: the function to apply; it runs on the executor's threads, one task per item.
     /// - Returns: an async sequence of the results in input order.
+    @inlinable
     public func lazyMap<S: AsyncSequence, T: Sendable>(
         _ items: S, bufferSize: Int? = nil, _ transform: @escaping @Sendable (S.Element) throws -> T
     ) -> AsyncStreamingMap<S, T> where S.Element: Sendable {
         AsyncStreamingMap(
-            executor: self, items: items, bufferSize: checkedBufferSize(bufferSize, in: "lazyMap"),
+            submitter: StreamingSubmitter(self), items: items, bufferSize: checkedBufferSize(bufferSize, in: "lazyMap"),
             ordered: true, transform: transform)
     }
 
@@ -49,11 +50,12 @@ extension Executor {
     ///     that names it.
     ///   - transform: the function to apply; it runs on the executor's threads, one task per item.
     /// - Returns: an async sequence of the results in completion order.
+    @inlinable
     public func unorderedMap<S: AsyncSequence, T: Sendable>(
         _ items: S, bufferSize: Int? = nil, _ transform: @escaping @Sendable (S.Element) throws -> T
     ) -> AsyncStreamingMap<S, T> where S.Element: Sendable {
         AsyncStreamingMap(
-            executor: self, items: items, bufferSize: checkedBufferSize(bufferSize, in: "unorderedMap"),
+            submitter: StreamingSubmitter(self), items: items, bufferSize: checkedBufferSize(bufferSize, in: "unorderedMap"),
             ordered: false, transform: transform)
     }
 }
@@ -68,16 +70,28 @@ public struct AsyncStreamingMap<Input: AsyncSequence, T: Sendable>: AsyncSequenc
     /// The values of the stream.
     public typealias Element = T
 
-    let executor: any Executor
+    @usableFromInline let submitter: StreamingSubmitter<T>
     let items: Input
     let bufferSize: Int
     let ordered: Bool
     let transform: @Sendable (Input.Element) throws -> T
 
+    @usableFromInline
+    init(
+        submitter: StreamingSubmitter<T>, items: Input, bufferSize: Int, ordered: Bool,
+        transform: @escaping @Sendable (Input.Element) throws -> T
+    ) {
+        self.submitter = submitter
+        self.items = items
+        self.bufferSize = bufferSize
+        self.ordered = ordered
+        self.transform = transform
+    }
+
     func makeCursor() -> AsyncStreamingMapCursor<Input.AsyncIterator, T> {
         AsyncStreamingMapCursor(
             input: items.makeAsyncIterator(),
-            buffer: StreamingMapBuffer(executor: executor, bufferSize: bufferSize, ordered: ordered),
+            buffer: StreamingMapBuffer(submitter: submitter, bufferSize: bufferSize, ordered: ordered),
             transform: transform)
     }
 

@@ -51,6 +51,7 @@ extension Executor {
     /// - Throws: ``FutureError/timedOut`` if the deadline passes first; what ``submit(_:)`` throws (the
     ///   tasks already submitted are then cancelled if not started).
     @available(*, noasync, message: "blocks the thread; use the async overload of invokeAll in async code")
+    @inlinable
     public func invokeAll<T: Sendable>(
         _ tasks: [@Sendable () throws -> T], timeout: Duration? = nil
     ) throws -> [Result<T, any Error>] {
@@ -78,6 +79,7 @@ extension Executor {
     ///   - timeout: one deadline for the whole call; `nil` waits as long as it takes.
     /// - Returns: each task's value or error, in the order of `tasks`.
     /// - Throws: ``FutureError/timedOut``; `CancellationError`; what ``submit(_:)`` throws.
+    @inlinable
     public func invokeAll<T: Sendable>(
         _ tasks: [@Sendable () throws -> T], timeout: Duration? = nil
     ) async throws -> [Result<T, any Error>] {
@@ -233,6 +235,7 @@ extension Executor {
     }
 
     /// Submits every task; if a submit throws, cancels those already submitted and rethrows.
+    @inlinable
     func submitAll<T: Sendable>(_ tasks: [@Sendable () throws -> T]) throws -> [Future<T>] {
         var futures: [Future<T>] = []
         futures.reserveCapacity(tasks.count)

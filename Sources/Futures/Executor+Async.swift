@@ -71,6 +71,7 @@ extension Executor {
     /// - Returns: `transform` of each item, in the order of `items`.
     /// - Throws: the first error thrown by `transform`, in input order; ``FutureError/timedOut`` if the
     ///   deadline passed; `CancellationError` if the task was cancelled; what ``submit(_:)`` throws.
+    @inlinable
     public func map<S: Sequence, T: Sendable>(
         _ items: S, timeout: Duration? = nil, chunkSize: Int? = nil,
         _ transform: @escaping @Sendable (S.Element) throws -> T
@@ -78,28 +79,6 @@ extension Executor {
         let deadline = Deadline.after(timeout)
         return try await MapOperation(executor: self, items: items, chunkSize: chunkSize ?? 1, transform: transform)
             .runWaitingOnCancel(deadline: deadline)
-    }
-}
-
-extension MapOperation {
-    /// Suspends until every chunk is done or the deadline passes, like `run(deadline:) async`, but on
-    /// task cancellation waits for the chunks already running before throwing `CancellationError`.
-    func runWaitingOnCancel(deadline: Deadline?) async throws -> [T] {
-        try Task.checkCancellation()
-        let futures = try submitChunks()
-        var results: [T] = []
-        do {
-            for future in futures {
-                results.append(contentsOf: try await future.value(until: deadline))
-            }
-        } catch {
-            futures.forEach { $0.cancel() }
-            if error is CancellationError {
-                for future in futures { _ = await future.completion() }
-            }
-            throw error
-        }
-        return results
     }
 }
 
@@ -127,6 +106,7 @@ extension Future {
     ///
     /// The task is resumed by the thread that completes the future (from a done callback); no lock is
     /// held then.
+    @usableFromInline
     func completion() async -> Result<Value, any Error> {
         if let result = Self.outcome(of: self) { return result }
         return await withUnsafeContinuation { continuation in

@@ -60,6 +60,7 @@ extension Executor {
     /// - Throws: the first error thrown by `transform`, in input order; ``FutureError/timedOut`` if the
     ///   deadline passed; what ``submit(_:)`` throws.
     @available(*, noasync, message: "blocks the thread; use the async overload of map in async code")
+    @inlinable
     public func map<S: Sequence, T: Sendable>(
         _ items: S, timeout: Duration? = nil, chunkSize: Int? = nil,
         _ transform: @escaping @Sendable (S.Element) throws -> T

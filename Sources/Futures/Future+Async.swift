@@ -17,6 +17,7 @@ extension Future {
     }
 
     /// Awaits the value until `deadline`; throws ``FutureError/timedOut`` after it.
+    @usableFromInline
     func value(until deadline: Deadline?) async throws -> Value {
         if let result = try doneResult() { return try result.get() }
         if let deadline, deadline.hasPassed { throw FutureError.timedOut }

@@ -15,6 +15,7 @@ extension Future {
     /// `.failure(FutureError.cancelled)`). Runs the work inline on a worker of the pool that queued it.
     ///
     /// - Throws: ``FutureError/timedOut`` if `deadline` passes first.
+    @usableFromInline
     func outcome(until deadline: Deadline?) throws(FutureError) -> Result<Value, any Error> {
         do {
             return try waitForResult(until: deadline)
@@ -28,6 +29,7 @@ extension Future {
     ///
     /// - Throws: `CancellationError` if the task is cancelled first; ``FutureError/timedOut`` if
     ///   `deadline` passes first.
+    @usableFromInline
     func outcome(until deadline: Deadline?) async throws -> Result<Value, any Error> {
         if let outcome = doneOutcome { return outcome }
         if let deadline, deadline.hasPassed { throw FutureError.timedOut }

@@ -277,6 +277,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
 
     /// Cancels the future if it has not started and, whatever happens to it, never reports its error as
     /// unread: for futures their owner abandons (`map` after a failure or a timeout).
+    @usableFromInline
     func abandon() {
         withMachine { $0.discardOutcome() }
         cancel()

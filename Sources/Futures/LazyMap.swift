@@ -43,11 +43,12 @@ extension Executor {
     ///   - transform: the function to apply; it runs on the executor's threads, one task per item.
     /// - Returns: a sequence of the results in input order: blocking through ``StreamingMap/makeIterator()``
     ///   and ``StreamingMap/forEach(_:)``, suspending with `for try await`.
+    @inlinable
     public func lazyMap<S: Sequence, T: Sendable>(
         _ items: S, bufferSize: Int? = nil, _ transform: @escaping @Sendable (S.Element) throws -> T
     ) -> StreamingMap<S, T> where S.Element: Sendable {
         StreamingMap(
-            executor: self, items: items, bufferSize: checkedBufferSize(bufferSize, in: "lazyMap"),
+            submitter: StreamingSubmitter(self), items: items, bufferSize: checkedBufferSize(bufferSize, in: "lazyMap"),
             ordered: true, transform: transform)
     }
 }
@@ -67,16 +68,28 @@ public struct StreamingMap<Input: Sequence, T: Sendable>: AsyncSequence where In
     /// The values of the stream.
     public typealias Element = T
 
-    let executor: any Executor
+    @usableFromInline let submitter: StreamingSubmitter<T>
     let items: Input
     let bufferSize: Int
     let ordered: Bool
     let transform: @Sendable (Input.Element) throws -> T
 
+    @usableFromInline
+    init(
+        submitter: StreamingSubmitter<T>, items: Input, bufferSize: Int, ordered: Bool,
+        transform: @escaping @Sendable (Input.Element) throws -> T
+    ) {
+        self.submitter = submitter
+        self.items = items
+        self.bufferSize = bufferSize
+        self.ordered = ordered
+        self.transform = transform
+    }
+
     func makeCursor() -> StreamingMapCursor<Input.Iterator, T> {
         StreamingMapCursor(
             input: items.makeIterator(),
-            buffer: StreamingMapBuffer(executor: executor, bufferSize: bufferSize, ordered: ordered),
+            buffer: StreamingMapBuffer(submitter: submitter, bufferSize: bufferSize, ordered: ordered),
             transform: transform)
     }
 

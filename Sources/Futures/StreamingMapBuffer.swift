@@ -14,7 +14,7 @@ import Foundation
 /// submitted before it, then the stream ends. ``finish()`` (leaving early, a thrown failure, or the
 /// iterator's release) cancels every future not yet started.
 final class StreamingMapBuffer<T: Sendable> {
-    private let executor: any Executor
+    private let submitter: StreamingSubmitter<T>
     private let bufferSize: Int
     private let waiter: GroupWaiter?
     /// Ordered: submitted, in input order. Unordered: done, in completion order. Taken from `head`; a
@@ -27,8 +27,8 @@ final class StreamingMapBuffer<T: Sendable> {
     private var endError: (any Error)?
     private var finished = false
 
-    init(executor: any Executor, bufferSize: Int, ordered: Bool) {
-        self.executor = executor
+    init(submitter: StreamingSubmitter<T>, bufferSize: Int, ordered: Bool) {
+        self.submitter = submitter
         self.bufferSize = bufferSize
         waiter = ordered ? nil : GroupWaiter(rule: .anyCompletion, recordsOrder: true)
     }
@@ -45,7 +45,7 @@ final class StreamingMapBuffer<T: Sendable> {
     func submit(_ work: @escaping @Sendable () throws -> T) {
         let future: Future<T>
         do {
-            future = try executor.submit(work)
+            future = try submitter.submit(work)
         } catch {
             endInput(with: error)
             return
@@ -174,6 +174,19 @@ final class StreamingMapBuffer<T: Sendable> {
     }
 }
 
+/// How a streaming map submits its tasks: the executor's `submit`, wrapped where the public call is
+/// inlined, so that it is specialized for the executor and the value type (no existential call and no
+/// unspecialized generic code per item).
+@usableFromInline
+struct StreamingSubmitter<T: Sendable>: Sendable {
+    @usableFromInline let submit: @Sendable (@escaping @Sendable () throws -> T) throws -> Future<T>
+
+    @inlinable
+    init<E: Executor>(_ executor: E) {
+        submit = { work in try executor.submit(work) }
+    }
+}
+
 extension Executor {
     /// The buffer size the streaming maps use when none is given: twice the workers of a
     /// ``ThreadPoolExecutor``, twice the active processors for other executors.
@@ -183,6 +196,7 @@ extension Executor {
     }
 
     /// Checks a caller's `bufferSize`, stopping the program with a message if it is below 1.
+    @usableFromInline
     func checkedBufferSize(_ bufferSize: Int?, in function: StaticString) -> Int {
         guard let bufferSize else { return defaultStreamingBufferSize }
         if bufferSize <= 0 {

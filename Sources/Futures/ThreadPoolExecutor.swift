@@ -170,6 +170,7 @@ public final class ThreadPoolExecutor: Executor {
     /// - Throws: the first error in input order, ``FutureError/timedOut``, or what ``submit(_:)`` throws.
     ///   On either, the tasks that have not started are cancelled.
     @available(*, noasync, message: "blocks the thread; use the async overload of map in async code")
+    @inlinable
     public func map<S: Sequence, T: Sendable>(
         _ items: S, timeout: Duration? = nil, chunkSize: Int? = nil,
         _ transform: @escaping @Sendable (S.Element) throws -> T
@@ -182,6 +183,7 @@ public final class ThreadPoolExecutor: Executor {
     }
 
     /// About eight chunks per worker.
+    @usableFromInline
     func defaultChunkSize(for count: Int) -> Int {
         max(1, count / (maxWorkers * 8))
     }

@@ -24,11 +24,12 @@ extension Executor {
     ///     that names it.
     ///   - transform: the function to apply; it runs on the executor's threads, one task per item.
     /// - Returns: a sequence of the results in completion order; see ``StreamingMap``.
+    @inlinable
     public func unorderedMap<S: Sequence, T: Sendable>(
         _ items: S, bufferSize: Int? = nil, _ transform: @escaping @Sendable (S.Element) throws -> T
     ) -> StreamingMap<S, T> where S.Element: Sendable {
         StreamingMap(
-            executor: self, items: items, bufferSize: checkedBufferSize(bufferSize, in: "unorderedMap"),
+            submitter: StreamingSubmitter(self), items: items, bufferSize: checkedBufferSize(bufferSize, in: "unorderedMap"),
             ordered: false, transform: transform)
     }
 }
