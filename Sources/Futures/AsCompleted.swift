@@ -15,6 +15,9 @@
 ///
 /// - Parameter futures: the futures, possibly from different executors.
 /// - Returns: a sequence (and an async sequence) of the futures in completion order.
+/// - Complexity: O(*n*) for *n* futures to make the sequence; iterating all of it costs O(*n*) in all, plus O(1) per
+///   completion (each future's status is read once, one waiter is registered on each future not done, and on a pool
+///   worker each is offered once to run inline).
 public func asCompleted<T>(_ futures: some Sequence<Future<T>>) -> AsCompleted<T> {
     AsCompleted(futures: Array(futures), deadline: nil)
 }
@@ -38,6 +41,9 @@ public func asCompleted<T>(_ futures: some Sequence<Future<T>>) -> AsCompleted<T
 ///   - timeout: the time from this call after which waiting for the next future throws; `nil` waits as
 ///     long as it takes.
 /// - Returns: a sequence of the futures in completion order, with a throwing `next()`.
+/// - Complexity: O(*n*) for *n* futures to make the sequence; iterating all of it costs O(*n*) in all, plus O(1) per
+///   completion (each future's status is read once, one waiter is registered on each future not done, and on a pool
+///   worker each is offered once to run inline).
 public func asCompleted<T>(_ futures: some Sequence<Future<T>>, timeout: Duration?) -> AsCompletedWithTimeout<T> {
     AsCompletedWithTimeout(futures: Array(futures), deadline: Deadline.after(timeout))
 }
@@ -46,6 +52,9 @@ public func asCompleted<T>(_ futures: some Sequence<Future<T>>, timeout: Duratio
 ///
 /// - Parameter futures: the futures, each wrapped in ``AnyFuture``.
 /// - Returns: a sequence (and an async sequence) of the futures in completion order.
+/// - Complexity: O(*n*) for *n* futures to make the sequence; iterating all of it costs O(*n*) in all, plus O(1) per
+///   completion (each future's status is read once, one waiter is registered on each future not done, and on a pool
+///   worker each is offered once to run inline).
 public func asCompleted(_ futures: some Sequence<AnyFuture>) -> AsCompletedAny {
     AsCompletedAny(futures: Array(futures))
 }

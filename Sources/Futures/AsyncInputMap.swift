@@ -22,6 +22,7 @@ extension Executor {
     ///     that names it.
     ///   - transform: the function to apply; it runs on the executor's threads, one task per item.
     /// - Returns: an async sequence of the results in input order.
+    /// - Complexity: O(1) per result, amortized; at most `bufferSize` tasks (and their results) are held at once.
     @inlinable
     public func lazyMap<S: AsyncSequence, T: Sendable>(
         _ items: S, bufferSize: Int? = nil, _ transform: @escaping @Sendable (S.Element) throws -> T
@@ -50,6 +51,7 @@ extension Executor {
     ///     that names it.
     ///   - transform: the function to apply; it runs on the executor's threads, one task per item.
     /// - Returns: an async sequence of the results in completion order.
+    /// - Complexity: O(1) per result, amortized; at most `bufferSize` tasks (and their results) are held at once.
     @inlinable
     public func unorderedMap<S: AsyncSequence, T: Sendable>(
         _ items: S, bufferSize: Int? = nil, _ transform: @escaping @Sendable (S.Element) throws -> T

@@ -50,6 +50,7 @@ extension Executor {
     /// - Returns: each task's value or error, in the order of `tasks`.
     /// - Throws: ``FutureError/timedOut`` if the deadline passes first; what ``submit(_:)`` throws (the
     ///   tasks already submitted are then cancelled if not started).
+    /// - Complexity: O(*n*) for *n* tasks: each is submitted once and waited on once.
     @available(*, noasync, message: "blocks the thread; use the async overload of invokeAll in async code")
     @inlinable
     public func invokeAll<T: Sendable>(
@@ -79,6 +80,7 @@ extension Executor {
     ///   - timeout: one deadline for the whole call; `nil` waits as long as it takes.
     /// - Returns: each task's value or error, in the order of `tasks`.
     /// - Throws: ``FutureError/timedOut``; `CancellationError`; what ``submit(_:)`` throws.
+    /// - Complexity: O(*n*) for *n* tasks: each is submitted once and waited on once.
     @inlinable
     public func invokeAll<T: Sendable>(
         _ tasks: [@Sendable () throws -> T], timeout: Duration? = nil
@@ -117,6 +119,7 @@ extension Executor {
     /// - Throws: ``AllFailedError`` with every task's error, in task order, when none succeeds (also when
     ///   `tasks` is empty); ``FutureError/timedOut`` if the deadline passes first; what ``submit(_:)``
     ///   throws.
+    /// - Complexity: O(*n*) for *n* tasks, plus O(1) per completion until the first success.
     @available(*, noasync, message: "blocks the thread; use the async overload of invokeAny in async code")
     public func invokeAny<T: Sendable>(_ tasks: [@Sendable () throws -> T], timeout: Duration? = nil) throws -> T {
         let deadline = Deadline.after(timeout)
@@ -146,6 +149,7 @@ extension Executor {
     /// - Returns: the value of the first task to succeed.
     /// - Throws: ``AllFailedError`` when none succeeds; ``FutureError/timedOut``; `CancellationError`;
     ///   what ``submit(_:)`` throws.
+    /// - Complexity: O(*n*) for *n* tasks, plus O(1) per completion until the first success.
     public func invokeAny<T: Sendable>(
         _ tasks: [@Sendable () throws -> T], timeout: Duration? = nil
     ) async throws -> T {
@@ -172,6 +176,7 @@ extension Executor {
     ///   - timeout: one deadline for the whole call; `nil` waits as long as it takes.
     /// - Returns: each task's value or error, in argument order.
     /// - Throws: ``FutureError/timedOut``; what ``submit(_:)`` throws.
+    /// - Complexity: O(*n*) for *n* tasks: each is submitted once and waited on once.
     @available(*, noasync, message: "blocks the thread; use the async overload of invokeAll in async code")
     public func invokeAll<T: Sendable>(
         _ tasks: @Sendable () throws -> T..., timeout: Duration? = nil
@@ -191,6 +196,7 @@ extension Executor {
     ///   - timeout: one deadline for the whole call; `nil` waits as long as it takes.
     /// - Returns: each task's value or error, in argument order.
     /// - Throws: ``FutureError/timedOut``; `CancellationError`; what ``submit(_:)`` throws.
+    /// - Complexity: O(*n*) for *n* tasks: each is submitted once and waited on once.
     public func invokeAll<T: Sendable>(
         _ tasks: @Sendable () throws -> T..., timeout: Duration? = nil
     ) async throws -> [Result<T, any Error>] {
@@ -210,6 +216,7 @@ extension Executor {
     /// - Returns: the value of the first task to succeed.
     /// - Throws: ``AllFailedError`` when none succeeds; ``FutureError/timedOut``; what ``submit(_:)``
     ///   throws.
+    /// - Complexity: O(*n*) for *n* tasks, plus O(1) per completion until the first success.
     @available(*, noasync, message: "blocks the thread; use the async overload of invokeAny in async code")
     public func invokeAny<T: Sendable>(_ tasks: @Sendable () throws -> T..., timeout: Duration? = nil) throws -> T {
         try invokeAny(tasks, timeout: timeout)
@@ -228,6 +235,7 @@ extension Executor {
     /// - Returns: the value of the first task to succeed.
     /// - Throws: ``AllFailedError`` when none succeeds; ``FutureError/timedOut``; `CancellationError`;
     ///   what ``submit(_:)`` throws.
+    /// - Complexity: O(*n*) for *n* tasks, plus O(1) per completion until the first success.
     public func invokeAny<T: Sendable>(
         _ tasks: @Sendable () throws -> T..., timeout: Duration? = nil
     ) async throws -> T {

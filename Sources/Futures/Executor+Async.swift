@@ -71,6 +71,7 @@ extension Executor {
     /// - Returns: `transform` of each item, in the order of `items`.
     /// - Throws: the first error thrown by `transform`, in input order; ``FutureError/timedOut`` if the
     ///   deadline passed; `CancellationError` if the task was cancelled; what ``submit(_:)`` throws.
+    /// - Complexity: O(*n*) for *n* items, plus O(1) per completion: each task is submitted once and waited on once.
     @inlinable
     public func map<S: Sequence, T: Sendable>(
         _ items: S, timeout: Duration? = nil, chunkSize: Int? = nil,

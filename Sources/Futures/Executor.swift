@@ -59,6 +59,7 @@ extension Executor {
     /// - Returns: `transform` of each item, in the order of `items`.
     /// - Throws: the first error thrown by `transform`, in input order; ``FutureError/timedOut`` if the
     ///   deadline passed; what ``submit(_:)`` throws.
+    /// - Complexity: O(*n*) for *n* items, plus O(1) per completion: each task is submitted once and waited on once.
     @available(*, noasync, message: "blocks the thread; use the async overload of map in async code")
     @inlinable
     public func map<S: Sequence, T: Sendable>(

@@ -43,6 +43,7 @@ extension Executor {
     ///   - transform: the function to apply; it runs on the executor's threads, one task per item.
     /// - Returns: a sequence of the results in input order: blocking through ``StreamingMap/makeIterator()``
     ///   and ``StreamingMap/forEach(_:)``, suspending with `for try await`.
+    /// - Complexity: O(1) per result, amortized; at most `bufferSize` tasks (and their results) are held at once.
     @inlinable
     public func lazyMap<S: Sequence, T: Sendable>(
         _ items: S, bufferSize: Int? = nil, _ transform: @escaping @Sendable (S.Element) throws -> T

@@ -25,6 +25,7 @@ extension ThreadPoolExecutor {
     /// - Throws: ``FutureError/timedOut`` if `timeout` passed first (the work goes on);
     ///   ``FutureError/invalidState(_:)`` when called from a task of this pool, which would wait for
     ///   itself.
+    /// - Complexity: O(1), however many tasks are queued: one registration, woken once when the pool is idle.
     @available(*, noasync, message: "blocks the thread; use 'try await pool.waitUntilIdle()' in async code")
     public func waitUntilIdle(timeout: Duration? = nil) throws {
         try core.waitUntilIdle(until: Deadline.after(timeout))
@@ -42,6 +43,7 @@ extension ThreadPoolExecutor {
     /// - Parameter timeout: how long to wait at most; `nil` waits as long as it takes.
     /// - Throws: ``FutureError/timedOut`` if `timeout` passed first; `CancellationError` if the task was
     ///   cancelled first. Neither stops the work.
+    /// - Complexity: O(1), however many tasks are queued: one registration, woken once when the pool is idle.
     public func waitUntilIdle(timeout: Duration? = nil) async throws {
         try await core.waitUntilIdleAsync(until: Deadline.after(timeout))
     }

@@ -169,6 +169,7 @@ public final class ThreadPoolExecutor: Executor {
     /// - Returns: `transform` of each item, in input order.
     /// - Throws: the first error in input order, ``FutureError/timedOut``, or what ``submit(_:)`` throws.
     ///   On either, the tasks that have not started are cancelled.
+    /// - Complexity: O(*n*) for *n* items, plus O(1) per completion: each task is submitted once and waited on once.
     @available(*, noasync, message: "blocks the thread; use the async overload of map in async code")
     @inlinable
     public func map<S: Sequence, T: Sendable>(

@@ -24,6 +24,7 @@ extension Executor {
     ///     that names it.
     ///   - transform: the function to apply; it runs on the executor's threads, one task per item.
     /// - Returns: a sequence of the results in completion order; see ``StreamingMap``.
+    /// - Complexity: O(1) per result, amortized; at most `bufferSize` tasks (and their results) are held at once.
     @inlinable
     public func unorderedMap<S: Sequence, T: Sendable>(
         _ items: S, bufferSize: Int? = nil, _ transform: @escaping @Sendable (S.Element) throws -> T
