@@ -3,6 +3,9 @@ import PackageDescription
 
 let package = Package(
     name: "Futures",
+    // The first releases with `Synchronization` (`Mutex`, `Atomic`) and `TaskExecutor`. Linux (glibc and
+    // musl) needs no entry: any Swift 6 toolchain.
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "Futures", targets: ["Futures"])
     ],
