@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import Foundation
 import Synchronization
 
 /// The part of a ``ThreadPoolExecutor`` that its worker threads share: the one lock, the state machine
@@ -18,7 +12,7 @@ final class ThreadPoolCore: Sendable {
     /// The identity workers run runtime jobs on: the owning ``ThreadPoolExecutor``'s, so a task that
     /// prefers the pool sees it is on its preferred executor (see ThreadPoolExecutor+TaskExecutor.swift).
     /// Written once by the executor's `init`, before any job can reach a worker: the write happens
-    /// before every read through the state lock and `pthread_create`.
+    /// before every read through the state lock and the thread start.
     nonisolated(unsafe) var jobExecutor: UnownedTaskExecutor?
     let configuration: ThreadPoolConfiguration
     /// Whether futures need more than the plain `Future(work:)`: task hooks, times or an error handler.
@@ -32,11 +26,11 @@ final class ThreadPoolCore: Sendable {
 
     /// At most this many idle workers of a pool spin at once, so idle workers never crowd out the threads
     /// doing work: half the processors, at least one.
-    static let maxSpinners = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+    static let maxSpinners = max(1, PlatformProcess.activeProcessorCount / 2)
 
     /// Worker threads not yet joined or detached. Guarded apart from `state`: starting and joining
     /// threads is slow and needs no pool state.
-    private let threads = Locked<[pthread_t]>([])
+    private let threads = Locked<[PlatformThread]>([])
 
     /// Idle workers spinning now.
     private let spinners = Atomic<Int>(0)
@@ -193,7 +187,7 @@ final class ThreadPoolCore: Sendable {
         let name = WorkerThread.name(prefix: threadNamePrefix, number: number)
         // Registered under the lock it is started in, so a worker that retires at once finds itself.
         let started = threads.withLock { threads in
-            WorkerThread.start(name: name, { [self] in runWorker(name: name) }).map { threads.append($0) }
+            PlatformThread.start(name: name, { [self] in runWorker(name: name) }).map { threads.append($0) }
         }
         if case .failure(let error) = started {
             let waiters = state.withLock { $0.threadDidNotStart() }
@@ -206,20 +200,20 @@ final class ThreadPoolCore: Sendable {
 
     /// A worker leaving while the pool goes on (keep-alive) detaches itself: nobody will join it.
     private func detachCurrentWorker() {
-        let current = pthread_self()
-        threads.withLock { $0.removeAll { pthread_equal($0, current) != 0 } }
-        pthread_detach(current)
+        let current = PlatformThread.current
+        threads.withLock { $0.removeAll { $0 == current } }
+        current.detach()
     }
 
     /// Joins every worker thread started so far, so none is left when this returns; the calling thread,
     /// if it is one of them, detaches itself instead. Called once the workers have left their loop.
     private func joinWorkerThreads() {
-        let current = pthread_self()
+        let current = PlatformThread.current
         for thread in threads.withLock({ threads in defer { threads.removeAll() }; return threads }) {
-            if pthread_equal(thread, current) != 0 {
-                pthread_detach(thread)
+            if thread == current {
+                thread.detach()
             } else {
-                pthread_join(thread, nil)
+                thread.join()
             }
         }
     }

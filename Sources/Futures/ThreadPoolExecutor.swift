@@ -52,7 +52,7 @@ public final class ThreadPoolExecutor: Executor {
     /// The default for ``maxWorkers``: `min(32, active processors + 4)`, enough to keep every processor
     /// busy with a few threads to spare for blocking calls, as in Python.
     public static var defaultMaxWorkers: Int {
-        min(32, ProcessInfo.processInfo.activeProcessorCount + 4)
+        min(32, PlatformProcess.activeProcessorCount + 4)
     }
 
     private static let poolCount = Atomic<Int>(0)
