@@ -32,6 +32,10 @@ final class ThreadPoolCore: Sendable {
     /// threads is slow and needs no pool state.
     private let threads = Locked<[PlatformThread]>([])
 
+    /// How worker threads start: ``PlatformThread/start(name:_:)``, or a stand-in a test set with
+    /// ``startThreads(with:)`` to make starting fail. Read once per thread start, never per task.
+    private let threadStarter = Locked<ThreadStarter>(PlatformThread.start)
+
     /// Idle workers spinning now.
     private let spinners = Atomic<Int>(0)
 
@@ -103,10 +107,11 @@ final class ThreadPoolCore: Sendable {
     @usableFromInline
     func submit(_ task: consuming QueuedTask) throws {
         // Moved, never copied, from the caller into the queue: no retain or release of the future here,
-        // where a worker may already be touching it.
+        // where a worker may already be touching it. Its identity picks it out if no thread can start.
+        let identity = ObjectIdentifier(task.object)
         var entry: QueuedTask? = consume task
         if let action = try state.withLock({ state throws(ExecutorError) in try state.submit(taking: &entry) }) {
-            perform(action)
+            try perform(action, submitted: identity)
         } else if let task = entry.take() {
             try submitToFullQueue(task)
         }
@@ -125,7 +130,7 @@ final class ThreadPoolCore: Sendable {
             let parker = Parker.current
             while true {
                 if let action = try state.withLock({ state throws(ExecutorError) in try state.submit(task, orWait: parker) }) {
-                    return perform(action)
+                    return try perform(action, submitted: ObjectIdentifier(task.object))
                 }
                 parker.park()
                 _ = state.withLock { $0.roomWaitEnded(parker, abandoning: false) }
@@ -147,7 +152,7 @@ final class ThreadPoolCore: Sendable {
         while true {
             let event = AsyncEvent()
             if let action = try state.withLock({ state throws(ExecutorError) in try state.submit(task, orWait: event) }) {
-                return perform(action)
+                return try perform(action, submitted: ObjectIdentifier(task.object))
             }
             await event.waitUnlessCancelled()
             let cancelled = Task.isCancelled
@@ -159,14 +164,20 @@ final class ThreadPoolCore: Sendable {
 
     @usableFromInline
     func enqueue(_ job: UnownedJob) {
-        perform(state.withLock { $0.enqueue(job) })
+        // If no thread can start, the job stays queued for the thread a later submit starts: the runtime
+        // needs every job to run, so it cannot be failed.
+        try? perform(state.withLock { $0.enqueue(job) })
     }
 
-    private func perform(_ action: PoolStateMachine.SubmitAction) {
+    /// Carries out a submit's action. `submitted` is the submitted task's object, if a task was submitted.
+    ///
+    /// - Throws: ``ExecutorError/threadStartFailed(_:)`` if a thread was to start and could not, with no
+    ///   other worker running.
+    private func perform(_ action: PoolStateMachine.SubmitAction, submitted: ObjectIdentifier? = nil) throws(ExecutorError) {
         switch action {
         case .none: break
         case .wake(let parker): parker.unpark()
-        case .startThread(let number): startWorker(number: number)
+        case .startThread(let number): try startWorker(number: number, submitted: submitted)
         }
     }
 
@@ -183,19 +194,30 @@ final class ThreadPoolCore: Sendable {
 
     // MARK: Workers
 
-    private func startWorker(number: Int) {
+    /// Makes the pool start its worker threads with `starter` from now on: for tests, which stand in a
+    /// starter that fails to see how the pool copes.
+    func startThreads(with starter: @escaping ThreadStarter) {
+        threadStarter.withLock { $0 = starter }
+    }
+
+    /// Starts worker `number`. If its thread cannot start, the pool goes on with the workers it has and
+    /// backs off from starting more; with none left, every queued task fails with
+    /// ``ExecutorError/threadStartFailed(_:)``, and so does this call, for the submit that asked
+    /// (`submitted`, whose own task is cancelled quietly: that submit throws, so nobody holds its future).
+    private func startWorker(number: Int, submitted: ObjectIdentifier?) throws(ExecutorError) {
         let name = WorkerThread.name(prefix: threadNamePrefix, number: number)
+        let starter = threadStarter.withLock { $0 }
         // Registered under the lock it is started in, so a worker that retires at once finds itself.
         let started = threads.withLock { threads in
-            PlatformThread.start(name: name, { [self] in runWorker(name: name) }).map { threads.append($0) }
+            starter(name, { [self] in runWorker(name: name) }).map { threads.append($0) }
         }
-        if case .failure(let error) = started {
-            let waiters = state.withLock { $0.threadDidNotStart() }
-            waiters.forEach { $0.wake() }
-            let liveThreads = state.withLock { $0.liveThreads }
-            // With no thread left, queued work would never run: stop loudly rather than lose it.
-            precondition(liveThreads > 0, "ThreadPoolExecutor: could not start a worker thread (pthread_create error \(error.code))")
-        }
+        guard case .failure(let error) = started else { return }
+        let failure = ExecutorError.threadStartFailed("could not start a worker thread: \(error)")
+        let action = state.withLock { $0.threadDidNotStart(submitted: submitted) }
+        action.submitted?.cancelQueued()
+        action.fail.forEach { $0.failQueued(failure) }
+        action.wake.forEach { $0.wake() }
+        if action.noWorkers { throw failure }
     }
 
     /// A worker leaving while the pool goes on (keep-alive) detaches itself: nobody will join it.
