@@ -29,7 +29,7 @@ struct PlatformMutex {
         mutex = memory.bindMemory(to: pthread_mutex_t.self, capacity: 1)
         var attributes = pthread_mutexattr_t()
         pthread_mutexattr_init(&attributes)
-        #if canImport(Glibc)
+        #if canImport(Glibc) && !os(Android)
         if adaptive { pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP)) }
         #endif
         let status = pthread_mutex_init(mutex, &attributes)
