@@ -11,7 +11,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "Futures"),
-        .testTarget(name: "FuturesTests", dependencies: ["Futures"]),
+        .testTarget(
+            name: "FuturesTests", dependencies: ["Futures"],
+            // Swift Testing's exit tests (`#expect(processExitsWith:)`) exist on macOS and Linux only: on
+            // iOS, tvOS, watchOS and visionOS the macro is unavailable, so those tests are compiled out there.
+            swiftSettings: [.define("EXIT_TESTS", .when(platforms: [.macOS, .linux]))]),
         .executableTarget(name: "ParallelMap", dependencies: ["Futures"], path: "Examples/ParallelMap"),
         .executableTarget(name: "WorkQueue", dependencies: ["Futures"], path: "Examples/WorkQueue"),
         .executableTarget(name: "Crawler", dependencies: ["Futures"], path: "Examples/Crawler"),

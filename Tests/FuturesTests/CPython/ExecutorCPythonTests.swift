@@ -216,6 +216,7 @@ struct ExecutorCPythonTests {
         }
     }
 
+    #if EXIT_TESTS  // exit tests exist on macOS and Linux only (see Package.swift)
     @Test("test_max_workers_negative (0 stops the program)")
     func maxWorkersZero() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
@@ -246,6 +247,7 @@ struct ExecutorCPythonTests {
             await withThreadPoolExecutor(maxWorkers: -1) { _ async in }
         }
     }
+    #endif
 
     @Test("test_free_reference")
     func freeReference() throws {
