@@ -1,20 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// A point in time on the monotonic clock (`CLOCK_MONOTONIC`), computed once from a timeout so that every
+/// A point in time on the monotonic clock (``MonotonicClock``), computed once from a timeout so that every
 /// wait in a call measures against the same end.
 @usableFromInline
 struct Deadline: Sendable, Comparable {
-    /// Nanoseconds on `CLOCK_MONOTONIC`.
+    /// Nanoseconds on ``MonotonicClock``.
     @usableFromInline let nanoseconds: UInt64
 
     static func now() -> Deadline {
-        var ts = Glibc.timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Deadline(nanoseconds: UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec))
+        Deadline(nanoseconds: MonotonicClock.nanoseconds())
     }
 
     /// The deadline `timeout` from now; `nil` for no timeout. A negative timeout counts as zero.
@@ -33,12 +25,6 @@ struct Deadline: Sendable, Comparable {
     var remaining: Duration {
         let now = Deadline.now().nanoseconds
         return now >= nanoseconds ? .zero : .nanoseconds(Int64(clamping: nanoseconds - now))
-    }
-
-    /// The deadline as a `timespec` on `CLOCK_MONOTONIC`, for `pthread_cond_timedwait`.
-    var cTimespec: Glibc.timespec {
-        let seconds = nanoseconds / 1_000_000_000
-        return .init(tv_sec: Int(clamping: seconds), tv_nsec: Int(nanoseconds % 1_000_000_000))
     }
 
     @usableFromInline

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// `Synchronization.Mutex` that ThreadSanitizer can see.
@@ -52,9 +47,8 @@ struct ThreadSanitizerHooks: Sendable {
     @usableFromInline let release: Annotation
 
     @usableFromInline static let shared: ThreadSanitizerHooks? = {
-        guard let process = dlopen(nil, RTLD_NOW),
-            let acquire = dlsym(process, "__tsan_acquire"),
-            let release = dlsym(process, "__tsan_release")
+        guard let acquire = PlatformProcess.symbol(named: "__tsan_acquire"),
+            let release = PlatformProcess.symbol(named: "__tsan_release")
         else { return nil }
         return ThreadSanitizerHooks(
             acquire: unsafeBitCast(acquire, to: Annotation.self),

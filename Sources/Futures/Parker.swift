@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// Puts one thread to sleep until another thread wakes it, like Java's `LockSupport.park`/`unpark`.
@@ -13,7 +8,7 @@ import Synchronization
 /// earlier wait): every caller re-checks its own condition in a loop.
 ///
 /// Each thread has one (``current``), used for every blocking wait it makes; pool workers have their own.
-final class Parker: @unchecked Sendable {  // the pthread objects are touched only under their own mutex; `state` is atomic
+final class Parker: @unchecked Sendable {  // the mutex and condition are used only through their own calls; `state` is atomic
     private enum Permit {
         static let none = 0
         static let granted = 1
@@ -21,23 +16,12 @@ final class Parker: @unchecked Sendable {  // the pthread objects are touched on
     }
 
     private let state = Atomic<Int>(Permit.none)
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let mutex = PlatformMutex.allocate()
+    private let condition = PlatformCondition.allocate()
 
-    init() {
-        pthread_mutex_init(mutex, nil)
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        #if os(Linux)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        #endif
-        pthread_cond_init(condition, &attributes)
-        pthread_condattr_destroy(&attributes)
-    }
+    init() {}
 
     deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
         condition.deallocate()
         mutex.deallocate()
     }
@@ -45,12 +29,12 @@ final class Parker: @unchecked Sendable {  // the pthread objects are touched on
     /// Grants the permit, waking the parked thread if it sleeps.
     func unpark() {
         if state.exchange(Permit.granted, ordering: .acquiringAndReleasing) == Permit.sleeping {
-            // The sleeper holds the mutex from announcing it sleeps until `pthread_cond_wait` releases
+            // The sleeper holds the mutex from announcing it sleeps until the condition's wait releases
             // it: taking the mutex once makes sure it is waiting. Signal after unlocking, so the woken
             // thread does not at once block on the mutex still held here.
-            pthread_mutex_lock(mutex)
-            pthread_mutex_unlock(mutex)
-            pthread_cond_signal(condition)
+            mutex.lock()
+            mutex.unlock()
+            condition.signal()
         }
     }
 
@@ -61,8 +45,8 @@ final class Parker: @unchecked Sendable {  // the pthread objects are touched on
         if spin(spins) { return true }
         if let deadline, deadline.hasPassed { return false }
 
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        mutex.lock()
+        defer { mutex.unlock() }
         guard state.compareExchange(expected: Permit.none, desired: Permit.sleeping, ordering: .acquiringAndReleasing).exchanged
         else {
             state.store(Permit.none, ordering: .releasing)  // it was granted meanwhile
@@ -70,9 +54,9 @@ final class Parker: @unchecked Sendable {  // the pthread objects are touched on
         }
         while state.load(ordering: .acquiring) == Permit.sleeping {
             if let deadline {
-                if sleep(until: deadline) == ETIMEDOUT { break }
+                if !condition.wait(mutex, untilNanoseconds: deadline.nanoseconds) { break }
             } else {
-                pthread_cond_wait(condition, mutex)
+                condition.wait(mutex)
             }
         }
         return state.exchange(Permit.none, ordering: .acquiringAndReleasing) == Permit.granted
@@ -83,7 +67,7 @@ final class Parker: @unchecked Sendable {  // the pthread objects are touched on
     func spin(_ times: Int) -> Bool {
         for _ in 0..<times {
             if takePermit() { return true }
-            sched_yield()
+            PlatformThread.yield()
         }
         return takePermit()
     }
@@ -91,38 +75,16 @@ final class Parker: @unchecked Sendable {  // the pthread objects are touched on
     private func takePermit() -> Bool {
         state.compareExchange(expected: Permit.granted, desired: Permit.none, ordering: .acquiringAndReleasing).exchanged
     }
-
-    private func sleep(until deadline: Deadline) -> Int32 {
-        #if os(Linux)
-        var end = deadline.cTimespec
-        return pthread_cond_timedwait(condition, mutex, &end)
-        #else
-        var relative = Deadline(nanoseconds: deadline.remaining.clampedNanoseconds).cTimespec
-        return pthread_cond_timedwait_relative_np(condition, mutex, &relative)
-        #endif
-    }
 }
 
 extension Parker {
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        let status = pthread_key_create(&key) { pointer in
-            #if os(Linux)
-            guard let pointer else { return }
-            #endif
-            Unmanaged<Parker>.fromOpaque(pointer).release()
-        }
-        precondition(status == 0, "Futures: pthread_key_create failed with error \(status)")
-        return key
-    }()
+    private static let threadParker = ThreadLocal<Parker>(owning: true)
 
     /// The calling thread's parker, made on first use and released when the thread exits.
     static var current: Parker {
-        if let pointer = pthread_getspecific(key) {
-            return Unmanaged<Parker>.fromOpaque(pointer).takeUnretainedValue()
-        }
+        if let parker = threadParker.value { return parker }
         let parker = Parker()
-        pthread_setspecific(key, Unmanaged.passRetained(parker).toOpaque())
+        threadParker.set(parker)
         return parker
     }
 }

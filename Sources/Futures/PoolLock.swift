@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// The thread pool's one lock: a value guarded by a pthread mutex, for the lock that the submitting threads
+/// The thread pool's one lock: a value guarded by a pthread mutex (``PlatformMutex``), for the lock that the submitting threads
 /// and every worker take for each task.
 ///
 /// Not `Synchronization.Mutex`, because on Linux that is a priority-inheritance futex: when it is
@@ -19,14 +13,14 @@ import Darwin
 /// let queued = state.withLock { $0.queued }
 /// ```
 struct PoolLock<Value: ~Copyable>: ~Copyable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let mutex: PlatformMutex
     private let value: UnsafeMutablePointer<Value>
 
     /// Where the value starts in the one allocation that holds both, right after the mutex: the thread
     /// that takes the lock brings the first of the value's fields into its cache with the mutex itself.
     private static var valueOffset: Int {
         let alignment = MemoryLayout<Value>.alignment
-        return (MemoryLayout<pthread_mutex_t>.size + alignment - 1) / alignment * alignment
+        return (PlatformMutex.byteCount + alignment - 1) / alignment * alignment
     }
 
     /// The allocation starts on a cache line, so no unrelated data shares the mutex's line.
@@ -36,23 +30,15 @@ struct PoolLock<Value: ~Copyable>: ~Copyable {
         let memory = UnsafeMutableRawPointer.allocate(
             byteCount: Self.valueOffset + MemoryLayout<Value>.size,
             alignment: max(Self.cacheLineSize, MemoryLayout<Value>.alignment))
-        mutex = memory.bindMemory(to: pthread_mutex_t.self, capacity: 1)
-        var attributes = pthread_mutexattr_t()
-        pthread_mutexattr_init(&attributes)
-        #if canImport(Glibc)
-        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
-        #endif
-        let status = pthread_mutex_init(mutex, &attributes)
-        pthread_mutexattr_destroy(&attributes)
-        precondition(status == 0, "PoolLock: pthread_mutex_init failed (\(status))")
+        mutex = PlatformMutex(initializing: memory, adaptive: true)
         value = (memory + Self.valueOffset).bindMemory(to: Value.self, capacity: 1)
         value.initialize(to: initialValue)
     }
 
     deinit {
         value.deinitialize(count: 1)
-        pthread_mutex_destroy(mutex)
-        UnsafeMutableRawPointer(mutex).deallocate()
+        mutex.destroy()
+        mutex.address.deallocate()
     }
 
     /// Runs `body` with the lock held.
@@ -63,8 +49,8 @@ struct PoolLock<Value: ~Copyable>: ~Copyable {
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
         OperationCounters.countLockAcquisition()
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        mutex.lock()
+        defer { mutex.unlock() }
         return try body(&value.pointee)
     }
 }

@@ -50,8 +50,13 @@ struct PoolStateMachine {
     private(set) var lifecycle = Lifecycle.open
     /// Worker threads alive now.
     private(set) var liveThreads = 0
-    /// Worker threads ever started.
+    /// Worker threads ever started (a start that failed is taken back).
     private(set) var threadsStarted = 0
+    /// Thread numbers handed out, for the threads' names; a failed start uses one up.
+    private var threadNumbers = 0
+    /// After a thread failed to start while others ran: how many more submits that find no idle worker
+    /// leave the work to the running workers before a start is tried again.
+    private var startBackoff = 0
     /// Workers that never retire for idleness.
     let minWorkers: Int
     /// Workers of this pool blocked in `shutdown(wait: true)`: they wait for the others, not themselves.
@@ -190,23 +195,74 @@ struct PoolStateMachine {
         return dispatch()
     }
 
-    /// Finds a worker for new work: an idle one, else a new thread while under the limit.
+    /// Finds a worker for new work: an idle one, else a new thread while under the limit (unless a start
+    /// failed lately and workers are running: see ``threadDidNotStart(submitted:)``).
     private mutating func dispatch() -> SubmitAction {
         if let parker = idle.popLast() { return .wake(parker) }
-        if liveThreads < maxWorkers { return startThread() }
+        if liveThreads < maxWorkers {
+            if startBackoff > 0, liveThreads > 0 {
+                startBackoff -= 1
+                return .none
+            }
+            return startThread()
+        }
         return .none
     }
 
     private mutating func startThread() -> SubmitAction {
         liveThreads += 1
         threadsStarted += 1
-        return .startThread(threadsStarted - 1)
+        threadNumbers += 1
+        return .startThread(threadNumbers - 1)
     }
 
-    /// Starting a thread failed: take back the count.
-    mutating func threadDidNotStart() -> [any Waker] {
+    /// After a thread fails to start while other workers run, this many submits that find no idle worker
+    /// leave their work to the running workers before the pool tries to start a thread again: a pool at
+    /// the process's thread limit does not try to start one on every submit.
+    static let submitsBetweenStartAttempts = 64
+
+    /// What to do after a thread did not start.
+    struct StartFailureAction {
+        /// No worker is left to run the queue: the submit that asked for the thread throws.
+        var noWorkers = false
+        /// Queued tasks to fail with the start's error, after the lock is released (only with no worker).
+        var fail: [QueuedTask] = []
+        /// The asking submitter's own task, taken out of ``fail``: its `submit` throws instead, so the
+        /// future, which nobody else holds, is cancelled quietly rather than failed unread.
+        var submitted: QueuedTask?
+        /// Waiters to wake: submitters waiting for room (the queue is empty now), idle waiters if nothing is
+        /// left, and `shutdown(wait: true)` callers if this was the last thread.
+        var wake: [any Waker] = []
+    }
+
+    /// Starting a thread failed: the thread is taken back from the counts. If other workers run, the pool
+    /// goes on with them and backs off from starting threads (``submitsBetweenStartAttempts``). If none
+    /// does, nothing would run the queue: every queued task is handed back to fail, except the task of
+    /// `submitted`, the submit that asked for the thread, which is handed back apart (that submit throws,
+    /// and counts as rejected).
+    mutating func threadDidNotStart(submitted: ObjectIdentifier?) -> StartFailureAction {
         liveThreads -= 1
-        return takeExitWaitersIfDone()
+        threadsStarted -= 1
+        var action = StartFailureAction()
+        if liveThreads > 0 {
+            startBackoff = Self.submitsBetweenStartAttempts
+        } else {
+            action.noWorkers = true
+            startBackoff = 0
+            var tasks = removeQueuedTasks()
+            if let submitted, let index = tasks.firstIndex(where: { ObjectIdentifier($0.object) == submitted }) {
+                action.submitted = tasks.remove(at: index)
+                counts.submitted -= 1
+                counts.rejected += 1
+            }
+            counts.failed += tasks.count
+            taskEnded(wake: &action.wake, tasks: tasks.count + (action.submitted == nil ? 0 : 1))
+            action.fail = tasks
+            action.wake += roomWaiters
+            roomWaiters.removeAll()
+        }
+        action.wake += takeExitWaitersIfDone()
+        return action
     }
 
     // MARK: Workers

@@ -20,18 +20,19 @@ public struct ThreadPoolStatistics: Sendable, Equatable, CustomStringConvertible
     public var queued: Int
     /// The most entries the queue has held at once.
     public var largestQueue: Int
-    /// Worker threads started since the pool was made (more than ``threads`` once some have exited).
+    /// Worker threads started since the pool was made (more than ``threads`` once some have exited). A thread
+    /// that could not start is not counted.
     public var threadsStarted: Int
     /// Tasks accepted by `submit`, including those run on the caller under ``QueueFullPolicy/runOnCaller``.
     public var submitted: Int
     /// Tasks whose work returned a value.
     public var completed: Int
-    /// Tasks whose work threw, or that failed because the pool broke.
+    /// Tasks whose work threw, or that failed because the pool broke or no worker thread could start.
     public var failed: Int
     /// Tasks cancelled before they ran.
     public var cancelled: Int
-    /// Submits refused: the queue was full under ``QueueFullPolicy/reject``, or the pool was shut down or
-    /// broken.
+    /// Submits refused: the queue was full under ``QueueFullPolicy/reject``, the pool was shut down or
+    /// broken, or the submit could start no worker thread (``ExecutorError/threadStartFailed(_:)``).
     public var rejected: Int
 
     /// One line with every figure.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import Foundation
 import Synchronization
 
 /// The part of a ``ThreadPoolExecutor`` that its worker threads share: the one lock, the state machine
@@ -18,7 +12,7 @@ final class ThreadPoolCore: Sendable {
     /// The identity workers run runtime jobs on: the owning ``ThreadPoolExecutor``'s, so a task that
     /// prefers the pool sees it is on its preferred executor (see ThreadPoolExecutor+TaskExecutor.swift).
     /// Written once by the executor's `init`, before any job can reach a worker: the write happens
-    /// before every read through the state lock and `pthread_create`.
+    /// before every read through the state lock and the thread start.
     nonisolated(unsafe) var jobExecutor: UnownedTaskExecutor?
     let configuration: ThreadPoolConfiguration
     /// Whether futures need more than the plain `Future(work:)`: task hooks, times or an error handler.
@@ -32,11 +26,15 @@ final class ThreadPoolCore: Sendable {
 
     /// At most this many idle workers of a pool spin at once, so idle workers never crowd out the threads
     /// doing work: half the processors, at least one.
-    static let maxSpinners = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+    static let maxSpinners = max(1, PlatformProcess.activeProcessorCount / 2)
 
     /// Worker threads not yet joined or detached. Guarded apart from `state`: starting and joining
     /// threads is slow and needs no pool state.
-    private let threads = Locked<[pthread_t]>([])
+    private let threads = Locked<[PlatformThread]>([])
+
+    /// How worker threads start: ``PlatformThread/start(name:_:)``, or a stand-in a test set with
+    /// ``startThreads(with:)`` to make starting fail. Read once per thread start, never per task.
+    private let threadStarter = Locked<ThreadStarter>(PlatformThread.start)
 
     /// Idle workers spinning now.
     private let spinners = Atomic<Int>(0)
@@ -109,13 +107,14 @@ final class ThreadPoolCore: Sendable {
     @usableFromInline
     func submit(_ task: consuming QueuedTask) throws {
         // Moved, never copied, from the caller into the queue: no retain or release of the future here,
-        // where a worker may already be touching it.
+        // where a worker may already be touching it. Its identity picks it out if no thread can start.
+        let identity = ObjectIdentifier(task.object)
         var entry: QueuedTask? = consume task
         if let action = try state.withLock({ state throws(ExecutorError) in
             entry?.noteTicket(state.nextTicket)
             return try state.submit(taking: &entry)
         }) {
-            perform(action)
+            try perform(action, submitted: identity)
         } else if let task = entry.take() {
             try submitToFullQueue(task)
         }
@@ -137,7 +136,7 @@ final class ThreadPoolCore: Sendable {
                     task.noteTicket(state.nextTicket)
                     return try state.submit(task, orWait: parker)
                 }) {
-                    return perform(action)
+                    return try perform(action, submitted: ObjectIdentifier(task.object))
                 }
                 parker.park()
                 _ = state.withLock { $0.roomWaitEnded(parker, abandoning: false) }
@@ -162,7 +161,7 @@ final class ThreadPoolCore: Sendable {
                 task.noteTicket(state.nextTicket)
                 return try state.submit(task, orWait: event)
             }) {
-                return perform(action)
+                return try perform(action, submitted: ObjectIdentifier(task.object))
             }
             await event.waitUnlessCancelled()
             let cancelled = Task.isCancelled
@@ -174,14 +173,20 @@ final class ThreadPoolCore: Sendable {
 
     @usableFromInline
     func enqueue(_ job: UnownedJob) {
-        perform(state.withLock { $0.enqueue(job) })
+        // If no thread can start, the job stays queued for the thread a later submit starts: the runtime
+        // needs every job to run, so it cannot be failed.
+        try? perform(state.withLock { $0.enqueue(job) })
     }
 
-    private func perform(_ action: PoolStateMachine.SubmitAction) {
+    /// Carries out a submit's action. `submitted` is the submitted task's object, if a task was submitted.
+    ///
+    /// - Throws: ``ExecutorError/threadStartFailed(_:)`` if a thread was to start and could not, with no
+    ///   other worker running.
+    private func perform(_ action: PoolStateMachine.SubmitAction, submitted: ObjectIdentifier? = nil) throws(ExecutorError) {
         switch action {
         case .none: break
         case .wake(let parker): parker.unpark()
-        case .startThread(let number): startWorker(number: number)
+        case .startThread(let number): try startWorker(number: number, submitted: submitted)
         }
     }
 
@@ -201,37 +206,48 @@ final class ThreadPoolCore: Sendable {
 
     // MARK: Workers
 
-    private func startWorker(number: Int) {
+    /// Makes the pool start its worker threads with `starter` from now on: for tests, which stand in a
+    /// starter that fails to see how the pool copes.
+    func startThreads(with starter: @escaping ThreadStarter) {
+        threadStarter.withLock { $0 = starter }
+    }
+
+    /// Starts worker `number`. If its thread cannot start, the pool goes on with the workers it has and
+    /// backs off from starting more; with none left, every queued task fails with
+    /// ``ExecutorError/threadStartFailed(_:)``, and so does this call, for the submit that asked
+    /// (`submitted`, whose own task is cancelled quietly: that submit throws, so nobody holds its future).
+    private func startWorker(number: Int, submitted: ObjectIdentifier?) throws(ExecutorError) {
         let name = WorkerThread.name(prefix: threadNamePrefix, number: number)
+        let starter = threadStarter.withLock { $0 }
         // Registered under the lock it is started in, so a worker that retires at once finds itself.
         let started = threads.withLock { threads in
-            WorkerThread.start(name: name, { [self] in runWorker(name: name) }).map { threads.append($0) }
+            starter(name, { [self] in runWorker(name: name) }).map { threads.append($0) }
         }
-        if case .failure(let error) = started {
-            let waiters = state.withLock { $0.threadDidNotStart() }
-            waiters.forEach { $0.wake() }
-            let liveThreads = state.withLock { $0.liveThreads }
-            // With no thread left, queued work would never run: stop loudly rather than lose it.
-            precondition(liveThreads > 0, "ThreadPoolExecutor: could not start a worker thread (pthread_create error \(error.code))")
-        }
+        guard case .failure(let error) = started else { return }
+        let failure = ExecutorError.threadStartFailed("could not start a worker thread: \(error)")
+        let action = state.withLock { $0.threadDidNotStart(submitted: submitted) }
+        action.submitted?.cancelQueued()
+        action.fail.forEach { $0.failQueued(failure) }
+        action.wake.forEach { $0.wake() }
+        if action.noWorkers { throw failure }
     }
 
     /// A worker leaving while the pool goes on (keep-alive) detaches itself: nobody will join it.
     private func detachCurrentWorker() {
-        let current = pthread_self()
-        threads.withLock { $0.removeAll { pthread_equal($0, current) != 0 } }
-        pthread_detach(current)
+        let current = PlatformThread.current
+        threads.withLock { $0.removeAll { $0 == current } }
+        current.detach()
     }
 
     /// Joins every worker thread started so far, so none is left when this returns; the calling thread,
     /// if it is one of them, detaches itself instead. Called once the workers have left their loop.
     private func joinWorkerThreads() {
-        let current = pthread_self()
+        let current = PlatformThread.current
         for thread in threads.withLock({ threads in defer { threads.removeAll() }; return threads }) {
-            if pthread_equal(thread, current) != 0 {
-                pthread_detach(thread)
+            if thread == current {
+                thread.detach()
             } else {
-                pthread_join(thread, nil)
+                thread.join()
             }
         }
     }

@@ -18,7 +18,8 @@ import Synchronization
 /// Worker threads start lazily: a `submit` starts at most one new thread, and only when no worker is idle
 /// and fewer than ``maxWorkers`` are running. Idle workers are reused, so submitting one task at a time
 /// keeps one thread. Threads are named `"<prefix>_<n>"` (`n` counts from 0), so they show in `top -H`,
-/// gdb and crash logs; on Linux, whose limit is 15 bytes, the prefix is shortened so that `_<n>` stays.
+/// gdb and crash logs; a name longer than the platform keeps (Linux: 15 bytes) is shortened from the end
+/// of the prefix so that `_<n>` stays, and the pool number of the default prefix too.
 ///
 /// A worker waiting (``Future/result(timeout:)``, ``Future/error(timeout:)``, `wait`) on a future of its
 /// own pool that has not started runs that work itself instead of blocking, so tasks may submit and wait
@@ -52,7 +53,7 @@ public final class ThreadPoolExecutor: Executor {
     /// The default for ``maxWorkers``: `min(32, active processors + 4)`, enough to keep every processor
     /// busy with a few threads to spare for blocking calls, as in Python.
     public static var defaultMaxWorkers: Int {
-        min(32, ProcessInfo.processInfo.activeProcessorCount + 4)
+        min(32, PlatformProcess.activeProcessorCount + 4)
     }
 
     private static let poolCount = Atomic<Int>(0)
@@ -130,6 +131,7 @@ public final class ThreadPoolExecutor: Executor {
     /// - Returns: a pending future for the work (finished, if it ran on the caller).
     /// - Throws: ``ExecutorError/shutDown`` after ``shutdown(wait:cancelFutures:)`` (also when it comes
     ///   while blocked for room); ``ExecutorError/broken(_:)`` if an initializer failed;
+    ///   ``ExecutorError/threadStartFailed(_:)`` if no worker thread could start and none is running;
     ///   ``QueueFullError`` when the queue is full under ``QueueFullPolicy/reject``.
     @inlinable
     public func submit<T: Sendable>(_ work: @escaping @Sendable () throws -> T) throws -> Future<T> {

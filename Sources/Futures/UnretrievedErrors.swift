@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Reporting failed futures that were released without anyone reading their error, so that the failure
 /// of fire-and-forget work is not silent (cpython #120508).
 ///
@@ -27,9 +21,7 @@ enum UnretrievedErrors {
     /// The default: one line on standard error, written with one `write` call so lines from several
     /// threads do not interleave.
     static func writeDefaultReport(_ error: any Error) {
-        let line = "Futures: a future failed and nobody read its error: \(String(describing: error))\n"
-        var bytes = Array(line.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+        PlatformProcess.writeToStandardError("Futures: a future failed and nobody read its error: \(String(describing: error))\n")
     }
 }
 

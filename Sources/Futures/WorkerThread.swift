@@ -1,120 +1,50 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import Foundation
-
-/// Starting a detached worker thread that names itself.
+/// Naming worker threads.
 enum WorkerThread {
-    /// The longest thread name the platform keeps, in bytes (Linux: 16 with the terminating zero).
-    #if os(Linux)
-    static let maxNameBytes = 15
-    #else
-    static let maxNameBytes = 63
-    #endif
-
-    /// `"<prefix>_<number>"`, fitted to the platform's limit by shortening the prefix so that the
-    /// `_<number>` telling threads apart survives.
-    static func name(prefix: String, number: Int) -> String {
+    /// `"<prefix>_<number>"`, fitted to `limit` bytes (by default the platform's,
+    /// ``PlatformThread/maxNameBytes``) so that what tells threads apart survives: the prefix is shortened
+    /// from its end and the `_<number>` kept; and when the prefix ends in `-<digits>` (the pool number of
+    /// the default prefix `ThreadPoolExecutor-<k>`), the part before it is shortened and the pool number
+    /// kept too: `ThreadPoolExecutor-12` and thread 3 make `ThreadPool-12_3` in Linux's 15 bytes.
+    static func name(prefix: String, number: Int, limit: Int = PlatformThread.maxNameBytes) -> String {
         let suffix = "_\(number)"
         let full = prefix + suffix
-        guard full.utf8.count > maxNameBytes else { return full }
+        guard full.utf8.count > limit else { return full }
         var head = Substring(prefix)
-        while head.utf8.count + suffix.utf8.count > maxNameBytes, !head.isEmpty {
+        var kept = Substring(suffix)
+        if let dash = prefix.lastIndex(of: "-") {
+            let digits = prefix[prefix.index(after: dash)...]
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+                prefix[dash...].utf8.count + suffix.utf8.count < limit
+            {
+                head = prefix[..<dash]
+                kept = prefix[dash...] + suffix
+            }
+        }
+        while head.utf8.count + kept.utf8.count > limit, !head.isEmpty {
             head.removeLast()
         }
-        return head + suffix
+        return String(head + kept)
     }
-
-    private final class Start: Sendable {
-        let name: String
-        let body: @Sendable () -> Void
-        init(name: String, body: @escaping @Sendable () -> Void) {
-            self.name = name
-            self.body = body
-        }
-    }
-
-    /// Starts a joinable thread that sets its name, then runs `body`. Returns the thread, or the error
-    /// number if it could not be made. The caller joins or detaches it.
-    static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Result<pthread_t, ThreadStartError> {
-        let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        #if os(Linux)
-        var thread = pthread_t()
-        #else
-        var thread: pthread_t?
-        #endif
-        let status = pthread_create(&thread, &attributes, { argument in
-            #if os(Linux)
-            let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
-            #else
-            let start = Unmanaged<Start>.fromOpaque(argument).takeRetainedValue()
-            #endif
-            WorkerThread.setCurrentName(start.name)
-            start.body()
-            return nil
-        }, start)
-        if status != 0 {
-            Unmanaged<Start>.fromOpaque(start).release()
-            return .failure(ThreadStartError(code: status))
-        }
-        #if os(Linux)
-        return .success(thread)
-        #else
-        return .success(thread!)
-        #endif
-    }
-
-    /// Names the calling thread with `pthread_setname_np`, as `top -H`, gdb, crash logs and Foundation's
-    /// `Thread.current.name` show it. (Not through `Thread.current.name =`, which first builds Foundation's
-    /// thread object: several microseconds before a new worker can take its first task.)
-    static func setCurrentName(_ name: String) {
-        #if os(Linux)
-        _ = setThreadName(pthread_self(), name)
-        #else
-        _ = pthread_setname_np(name)
-        #endif
-    }
-}
-
-#if os(Linux)
-/// glibc's `pthread_setname_np`, which the Glibc module does not export (it is a GNU extension).
-@_silgen_name("pthread_setname_np")
-private func setThreadName(_ thread: pthread_t, _ name: UnsafePointer<CChar>) -> Int32
-#endif
-
-/// `pthread_create` failed with this error number.
-struct ThreadStartError: Error {
-    let code: Int32
 }
 
 /// Which pool, if any, the current thread works for: lets a worker that waits on a not-yet-started task
 /// of its own pool run it itself.
 @usableFromInline
 enum WorkerContext {
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        let status = pthread_key_create(&key, nil)
-        precondition(status == 0, "Futures: pthread_key_create failed with error \(status)")
-        return key
-    }()
+    /// Not owning: the worker holds the pool alive while it runs.
+    private static let workerOf = ThreadLocal<ThreadPoolCore>(owning: false)
 
     /// The pool the current thread is a worker of. The worker holds the pool alive while it runs.
     static var currentPool: ThreadPoolCore? {
-        guard let pointer = pthread_getspecific(key) else { return nil }
-        return Unmanaged<ThreadPoolCore>.fromOpaque(pointer).takeUnretainedValue()
+        workerOf.value
     }
 
     static func enter(_ pool: ThreadPoolCore) {
-        pthread_setspecific(key, Unmanaged.passUnretained(pool).toOpaque())
+        workerOf.set(pool)
     }
 
     static func leave() {
-        pthread_setspecific(key, nil)
+        workerOf.set(nil)
     }
 
     /// Whether the current thread is a pool worker: only a worker runs queued work inline while it waits.

@@ -4,17 +4,10 @@ import Testing
 
 @testable import Futures
 
-/// The calling thread's name as the kernel keeps it (what the pool's `pthread_setname_np` set); read
-/// without Foundation's `Thread`, which is unavailable in async code.
-private func threadNameHere() -> String {
-    let comm = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
-    return comm.trimmingCharacters(in: .newlines)
-}
-
 /// An async function with no isolation: calling it asks the runtime to switch to the generic executor
 /// (honouring the task's executor preference).
 private nonisolated func nonisolatedHop() async -> String {
-    threadNameHere()
+    currentThreadName()
 }
 
 extension ThreadPoolExecutor {
@@ -29,9 +22,9 @@ struct AsyncTests {
     @Test func withTaskExecutorPreferenceRunsOnAPoolThread() async {
         let pool = ThreadPoolExecutor(maxWorkers: 2, threadNamePrefix: "apref")
         let names = await withTaskExecutorPreference(pool) {
-            let first = threadNameHere()
+            let first = currentThreadName()
             await Task.yield()
-            let afterYield = threadNameHere()
+            let afterYield = currentThreadName()
             let inCallee = await nonisolatedHop()
             return [first, afterYield, inCallee]
         }
@@ -41,7 +34,7 @@ struct AsyncTests {
 
     @Test func taskWithExecutorPreferenceRunsOnAPoolThread() async {
         let pool = ThreadPoolExecutor(maxWorkers: 2, threadNamePrefix: "atask")
-        let name = await Task(executorPreference: pool) { threadNameHere() }.value
+        let name = await Task(executorPreference: pool) { currentThreadName() }.value
         #expect(name.hasPrefix("atask_"), "ran on \(name)")
         // Child tasks inherit the preference.
         let childName = await Task(executorPreference: pool) {
@@ -55,7 +48,7 @@ struct AsyncTests {
     @Test func groupAddTaskWithExecutorPreferenceRunsOnAPoolThread() async {
         let pool = ThreadPoolExecutor(maxWorkers: 3, threadNamePrefix: "agroup")
         let names = await withTaskGroup(of: String.self) { group in
-            for _ in 0..<10 { group.addTask(executorPreference: pool) { threadNameHere() } }
+            for _ in 0..<10 { group.addTask(executorPreference: pool) { currentThreadName() } }
             return await group.reduce(into: []) { $0.append($1) }
         }
         #expect(names.count == 10)
@@ -66,7 +59,7 @@ struct AsyncTests {
     @Test func preferredTasksRunOnWorkersThatRanTheInitializer() async {
         let marked = Counter()
         let pool = ThreadPoolExecutor(maxWorkers: 2, initializer: { marked.increment() })
-        _ = await Task(executorPreference: pool) { threadNameHere() }.value
+        _ = await Task(executorPreference: pool) { currentThreadName() }.value
         #expect(marked.count >= 1 && marked.count == pool.threadsStarted, "every worker ran the initializer")
         await pool.shutdown()
     }
@@ -91,7 +84,7 @@ struct AsyncTests {
         let gate = Gate()
         let blocker = try pool.submit { gate.wait() }
         #expect(await eventuallyAsync { blocker.isRunning }, "the only worker is busy")
-        let task = Task(executorPreference: pool) { threadNameHere() }
+        let task = Task(executorPreference: pool) { currentThreadName() }
         #expect(await eventuallyAsync { pool.queuedCount == 1 }, "the job waits behind the submitted work")
         #expect(pool.threadsStarted == 1)
         gate.open()
@@ -127,14 +120,14 @@ struct AsyncTests {
 
     @Test func jobsEnqueuedAfterShutdownStillRun() async {
         let pool = ThreadPoolExecutor(maxWorkers: 2, threadNamePrefix: "alate")
-        _ = await Task(executorPreference: pool) { threadNameHere() }.value
+        _ = await Task(executorPreference: pool) { currentThreadName() }.value
         await pool.shutdown()
         #expect(pool.liveThreads == 0)
         #expect(throws: ExecutorError.shutDown) { try pool.submit { 1 } }
         // The runtime requires every enqueued job to run: a new worker starts for it.
-        let name = await Task(executorPreference: pool) { threadNameHere() }.value
+        let name = await Task(executorPreference: pool) { currentThreadName() }.value
         #expect(name.hasPrefix("alate_"), "ran on \(name)")
-        let inScope = await withTaskExecutorPreference(pool) { threadNameHere() }
+        let inScope = await withTaskExecutorPreference(pool) { currentThreadName() }
         #expect(inScope.hasPrefix("alate_"), "ran on \(inScope)")
         #expect(await eventuallyAsync { pool.liveThreads == 0 }, "the late worker exits once the queue is empty")
     }
@@ -145,7 +138,7 @@ struct AsyncTests {
         let blocker = try pool.submit { gate.wait() }
         #expect(await eventuallyAsync { blocker.isRunning }, "the only worker is busy")
         let queued = try pool.submit { 1 }
-        let task = Task(executorPreference: pool) { threadNameHere() }
+        let task = Task(executorPreference: pool) { currentThreadName() }
         #expect(await eventuallyAsync { pool.queuedCount == 2 })
         pool.shutdown(wait: false, cancelFutures: true)
         #expect(queued.isCancelled)
@@ -159,7 +152,7 @@ struct AsyncTests {
 
     @Test func runReturnsTheValueAndRethrowsTheError() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 2, threadNamePrefix: "arun")
-        let name = try await pool.run { threadNameHere() }
+        let name = try await pool.run { currentThreadName() }
         #expect(name.hasPrefix("arun_"))
         await #expect(throws: TestError(tag: 7)) { try await pool.run { throw TestError(tag: 7) } }
         await pool.shutdown()

@@ -264,7 +264,7 @@ struct AsCompletedCPythonTests {
         // The timeout only keeps a broken library from hanging the test run.
         var iterator = asCompleted([fx.successful, pending], timeout: .seconds(20)).makeIterator()
         #expect(try iterator.next() === fx.successful)
-        let thread = CPyFW.startThread { pending.cancel() }
+        let thread = startThread { pending.cancel() }
         #expect(try iterator.next() === pending)
         #expect(try iterator.next() == nil)
         thread.wait()
@@ -284,7 +284,7 @@ struct AsCompletedCPythonTests {
         let queued = try pool.submit { 1 }
 
         // The thread may cancel before or after next() starts blocking; both must yield `queued` first.
-        let thread = CPyFW.startThread { pool.shutdown(wait: false, cancelFutures: true) }
+        let thread = startThread { pool.shutdown(wait: false, cancelFutures: true) }
         var iterator = asCompleted([running, queued], timeout: .seconds(20)).makeIterator()
         #expect(try iterator.next() === queued)
         #expect(queued.isCancelled)

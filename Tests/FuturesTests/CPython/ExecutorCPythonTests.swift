@@ -216,6 +216,7 @@ struct ExecutorCPythonTests {
         }
     }
 
+    #if EXIT_TESTS  // exit tests exist on macOS and Linux only (see Package.swift)
     @Test("test_max_workers_negative (0 stops the program)")
     func maxWorkersZero() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
@@ -246,6 +247,7 @@ struct ExecutorCPythonTests {
             await withThreadPoolExecutor(maxWorkers: -1) { _ async in }
         }
     }
+    #endif
 
     @Test("test_free_reference")
     func freeReference() throws {
@@ -342,38 +344,17 @@ enum CPythonPort {
 
     final class ReferenceError: Error, Sendable {}
 
-    /// The name the kernel keeps for the calling thread (at most 15 bytes on Linux). Read from
-    /// /proc/thread-self/comm: Swift's Glibc module does not export pthread_getname_np.
-    static func currentThreadName() -> String {
-        ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "")
-            .trimmingCharacters(in: .newlines)
-    }
-
-    /// Whether `name` is "<prefix>_<n>" for some n in `numbers` fitted into Linux's 15 bytes by shortening
-    /// the prefix: the name uses all 15 bytes and ends in the thread number.
-    static func isShortenedThreadName(_ name: String, of prefix: String, numbers: ClosedRange<Int>) -> Bool {
-        guard name.utf8.count == 15 else { return false }
-        return numbers.contains { number in
+    /// Whether `name` is "<prefix>_<n>" for some n in `numbers`, as the platform keeps it: whole if it fits
+    /// in ``PlatformThread/maxNameBytes``; else with the prefix shortened from its end so that the name uses
+    /// all those bytes and ends in the thread number.
+    static func isThreadName(_ name: String, of prefix: String, numbers: ClosedRange<Int>) -> Bool {
+        numbers.contains { number in
             let suffix = "_\(number)"
-            guard name.hasSuffix(suffix) else { return false }
+            if (prefix + suffix).utf8.count <= PlatformThread.maxNameBytes { return name == prefix + suffix }
+            guard name.utf8.count == PlatformThread.maxNameBytes, name.hasSuffix(suffix) else { return false }
             let head = name.dropLast(suffix.count)
             return !head.isEmpty && prefix.hasPrefix(head)
         }
-    }
-
-    /// Names of all live threads of this process, from /proc/self/task/*/comm.
-    static func threadNames() -> [String] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return tasks.compactMap { tid in
-            (try? String(contentsOfFile: "/proc/self/task/\(tid)/comm", encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-    }
-
-    /// Live threads named "<prefix>_<n>". Tests run in parallel in one process, so counting all the
-    /// process's threads says little; each test that checks threads exit gives its pool its own prefix.
-    static func liveThreads(prefix: String) -> Int {
-        threadNames().filter { $0.hasPrefix(prefix + "_") }.count
     }
 
     /// Runs `body` on a new thread and reports whether it returned within `timeout`
@@ -388,14 +369,4 @@ enum CPythonPort {
         return returned.wait(timeout: timeout)
     }
 
-    /// Starts `body` on a new thread; the returned gate opens when it returns.
-    static func startThread(_ body: @escaping @Sendable () -> Void) -> Gate {
-        let returned = Gate()
-        let thread = Thread {
-            body()
-            returned.open()
-        }
-        thread.start()
-        return returned
-    }
 }

@@ -97,18 +97,6 @@ enum CPyFW {
         try result.get()
     }
 
-    /// Runs `body` on a new thread (CPython's `threading.Thread(target=...).start()`).
-    /// The returned gate opens when `body` has returned; `wait()` on it is the join.
-    static func startThread(_ body: @escaping @Sendable () -> Void) -> Gate {
-        let finished = Gate()
-        let thread = Thread {
-            body()
-            finished.open()
-        }
-        thread.start()
-        return finished
-    }
-
     /// Milliseconds since `start`, for the few timing checks (which use wide margins).
     static func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
         let elapsed = ContinuousClock.now - start
@@ -244,7 +232,7 @@ struct FutureCPythonTests {
     func resultWithSuccess() throws {
         // CPython sleeps so that the main thread waits first; either order must give 42.
         let f1 = try CPyFW.future(.pending)
-        let thread = CPyFW.startThread { try? f1.setResult(42) }
+        let thread = startThread { try? f1.setResult(42) }
         #expect(try f1.result(timeout: .seconds(5)) == 42)
         thread.wait()
     }
@@ -252,7 +240,7 @@ struct FutureCPythonTests {
     @Test("test_result_with_cancel")
     func resultWithCancel() throws {
         let f1 = try CPyFW.future(.pending)
-        let thread = CPyFW.startThread { f1.cancel() }
+        let thread = startThread { f1.cancel() }
         #expect(throws: FutureError.cancelled) { try f1.result(timeout: .seconds(30)) }
         thread.wait()
     }
@@ -274,7 +262,7 @@ struct FutureCPythonTests {
     func exceptionWithSuccess() throws {
         // CPython finishes the future by hand under its lock; here the other thread uses setError.
         let f1 = try CPyFW.future(.pending)
-        let thread = CPyFW.startThread { try? f1.setError(CPyFW.osError) }
+        let thread = startThread { try? f1.setError(CPyFW.osError) }
         #expect(try f1.error(timeout: .seconds(30)) as? TestError == CPyFW.osError)
         thread.wait()
     }

@@ -22,23 +22,15 @@ import Testing
 struct InitializerCPythonTests {
     static let workerCount = 2
 
-    private static func currentThreadID() -> UInt {
-        #if canImport(Darwin)
-            UInt(bitPattern: pthread_self())
-        #else
-            UInt(pthread_self())
-        #endif
-    }
-
     @Test("InitializerMixin.test_initializer")
     func initializer() throws {
         let initialized = Recorder<UInt>()
         let pool = ThreadPoolExecutor(
             maxWorkers: Self.workerCount,
-            initializer: { initialized.append(Self.currentThreadID()) })
+            initializer: { initialized.append(currentThreadID()) })
         defer { pool.shutdown() }
         let futures = try (0..<Self.workerCount).map { _ in
-            try pool.submit { initialized.values.contains(Self.currentThreadID()) }
+            try pool.submit { initialized.values.contains(currentThreadID()) }
         }
         for future in futures {
             #expect(try future.result() == true, "a task ran on a thread whose initializer had not run")
@@ -50,9 +42,9 @@ struct InitializerCPythonTests {
         let initialized = Recorder<UInt>()
         let pool = ThreadPoolExecutor(
             maxWorkers: Self.workerCount,
-            initializer: { initialized.append(Self.currentThreadID()) })
+            initializer: { initialized.append(currentThreadID()) })
         let futures = try (0..<20).map { _ in
-            try pool.submit { initialized.values.contains(Self.currentThreadID()) }
+            try pool.submit { initialized.values.contains(currentThreadID()) }
         }
         for future in futures {
             #expect(try future.result() == true)
@@ -109,7 +101,7 @@ struct InitializerCPythonTests {
 
         // A broken pool still shuts down, and its threads exit.
         #expect(CPythonPort.returnsWithin(.seconds(20)) { pool.shutdown(wait: true) }, "shutdown hung")
-        #expect(eventually { CPythonPort.liveThreads(prefix: prefix) == 0 }, "worker threads still alive")
+        #expect(eventually { threadCount(namedWithPrefix: prefix + "_") == 0 }, "worker threads still alive")
         #expect((1...Self.workerCount).contains(calls.count))
     }
 

@@ -3,7 +3,7 @@
 //
 // Where CPython sleeps in the work (time.sleep(0.1)) to keep tasks queued at shutdown, these tests block the
 // work on a Gate instead, and check exact outcomes. CPython joins `executor._threads`; these tests give each
-// pool its own thread-name prefix and wait for the threads of that name to leave /proc/self/task.
+// pool its own thread-name prefix and wait for the threads of that name to leave the process's thread list.
 //
 // Skipped cases:
 // - test_interpreter_shutdown, test_submit_after_interpreter_shutdown, test_hang_gh83386: they run a child
@@ -13,8 +13,6 @@
 //   half is ported in `cancelFuturesWaitFalse`.
 // - ProcessPoolShutdownTest (test_processes_terminate, its test_context_manager_shutdown, test_del_shutdown,
 //   test_shutdown_no_wait, test_shutdown_gh_132969_case_1/2): processes only.
-// - test_thread_names_default's "unique across pools": the pool number is past the 15 bytes Linux keeps
-//   of a thread's name, so it cannot be read back; only the name's shape is checked.
 
 import Dispatch
 import Foundation
@@ -95,7 +93,7 @@ struct ShutdownCPythonTests {
         for _ in 0..<Self.workerCount {
             try #require(started.wait(timeout: .now() + 30) == .success)
         }
-        let shutdownReturned = CPythonPort.startThread { pool.shutdown(wait: true, cancelFutures: true) }
+        let shutdownReturned = startThread { pool.shutdown(wait: true, cancelFutures: true) }
         // Cancelled futures are done at once (SPEC.md; CPython only marks them later, cpython #92001),
         // while shutdown still waits for the running ones.
         #expect(eventually { futures.filter(\.isCancelled).count == 45 })
@@ -164,11 +162,11 @@ struct ShutdownCPythonTests {
         let futures = try (0..<3).map { _ in try pool.submit { semaphore.wait() } }
         #expect(pool.threadsStarted == 3)
         // The threads name themselves once they run.
-        #expect(eventually { CPythonPort.liveThreads(prefix: prefix) == 3 })
+        #expect(eventually { threadCount(namedWithPrefix: prefix + "_") == 3 })
         for _ in 0..<3 { semaphore.signal() }
         pool.shutdown()
         #expect(futures.allSatisfy { $0.state == .finished })
-        #expect(eventually { CPythonPort.liveThreads(prefix: prefix) == 0 }, "worker threads still alive")
+        #expect(eventually { threadCount(namedWithPrefix: prefix + "_") == 0 }, "worker threads still alive")
     }
 
     @Test("test_context_manager_shutdown")
@@ -180,7 +178,7 @@ struct ShutdownCPythonTests {
             return pool
         }
         #expect(throws: ExecutorError.shutDown) { try pool.submit { 0 } }
-        #expect(eventually { CPythonPort.liveThreads(prefix: prefix) == 0 }, "worker threads still alive")
+        #expect(eventually { threadCount(namedWithPrefix: prefix + "_") == 0 }, "worker threads still alive")
     }
 
     @Test("test_context_manager_shutdown (the body throws)")
@@ -211,7 +209,7 @@ struct ShutdownCPythonTests {
             return pool
         }
         #expect(throws: ExecutorError.shutDown) { try pool.submit { 0 } }
-        #expect(eventually { CPythonPort.liveThreads(prefix: prefix) == 0 }, "worker threads still alive")
+        #expect(eventually { threadCount(namedWithPrefix: prefix + "_") == 0 }, "worker threads still alive")
     }
 
     @Test("test_del_shutdown")
@@ -237,7 +235,7 @@ struct ShutdownCPythonTests {
         for (future, v) in zip(futures, -5..<5) {
             #expect(try future.result(timeout: .seconds(20)) == abs(v))
         }
-        #expect(eventually { CPythonPort.liveThreads(prefix: prefix) == 0 }, "worker threads leaked")
+        #expect(eventually { threadCount(namedWithPrefix: prefix + "_") == 0 }, "worker threads leaked")
     }
 
     @Test("test_shutdown_no_wait")
@@ -257,7 +255,7 @@ struct ShutdownCPythonTests {
         for (future, v) in zip(futures, -5..<5) {
             #expect(try future.result(timeout: .seconds(20)) == abs(v))
         }
-        #expect(eventually { CPythonPort.liveThreads(prefix: prefix) == 0 }, "worker threads still alive")
+        #expect(eventually { threadCount(namedWithPrefix: prefix + "_") == 0 }, "worker threads still alive")
     }
 
     @Test("test_thread_names_assigned")
@@ -266,7 +264,7 @@ struct ShutdownCPythonTests {
         do {
             let pool = ThreadPoolExecutor(maxWorkers: 5, threadNamePrefix: "SpecialPool")
             _ = try pool.map(-5..<5, chunkSize: 1) { v in
-                names.append(CPythonPort.currentThreadName())
+                names.append(currentThreadName())
                 return abs(v)
             }
         }
@@ -280,11 +278,11 @@ struct ShutdownCPythonTests {
     func threadNamesShortened() throws {
         let names = Recorder<String>()
         try withThreadPoolExecutor(maxWorkers: 2, threadNamePrefix: "AVeryLongPoolPrefix") { pool throws in
-            _ = try pool.map(0..<4, chunkSize: 1) { _ in names.append(CPythonPort.currentThreadName()) }
+            _ = try pool.map(0..<4, chunkSize: 1) { _ in names.append(currentThreadName()) }
         }
         for name in names.values {
-            // Linux keeps 15 bytes of a thread's name; "_<n>" must survive so threads stay apart.
-            #expect(CPythonPort.isShortenedThreadName(name, of: "AVeryLongPoolPrefix", numbers: 0...1), "\(name)")
+            // Linux keeps 15 bytes of a thread's name, Darwin 63; "_<n>" must survive so threads stay apart.
+            #expect(CPythonPort.isThreadName(name, of: "AVeryLongPoolPrefix", numbers: 0...1), "\(name)")
         }
     }
 
@@ -294,17 +292,30 @@ struct ShutdownCPythonTests {
         do {
             let pool = ThreadPoolExecutor(maxWorkers: 5)
             _ = try pool.map(-5..<5, chunkSize: 1) { v in
-                names.append(CPythonPort.currentThreadName())
+                names.append(currentThreadName())
                 return abs(v)
             }
         }
         #expect(names.values.count == 10)
+        var pools: Set<Substring> = []
         for name in names.values {
-            // "ThreadPoolExecutor-<pool number>_<n>", shortened to Linux's 15 bytes.
-            let full = name.wholeMatch(of: /ThreadPoolExecutor-\d+_[0-4]/) != nil
-            let short = CPythonPort.isShortenedThreadName(name, of: "ThreadPoolExecutor-", numbers: 0...4)
-            #expect(full || short, "unexpected thread name \(name)")
+            // "ThreadPoolExecutor-<pool number>_<n>"; where that is longer than the platform keeps (Linux:
+            // 15 bytes), "ThreadPoolExecutor" is shortened and both numbers kept.
+            guard let match = name.wholeMatch(of: /([A-Za-z]+)-(\d+)_[0-4]/) else {
+                Issue.record("unexpected thread name \(name)")
+                continue
+            }
+            let shortened = name.utf8.count == PlatformThread.maxNameBytes
+            #expect(match.1 == "ThreadPoolExecutor" || (shortened && "ThreadPoolExecutor".hasPrefix(match.1)), "\(name)")
+            pools.insert(match.2)
         }
+        #expect(pools.count == 1, "one pool number in one pool's names: \(pools)")
+        // Unique across pools: another pool's threads carry another number.
+        let other = ThreadPoolExecutor(maxWorkers: 1)
+        defer { other.shutdown() }
+        let otherName = try other.submit { currentThreadName() }.result()
+        let otherPool = otherName.wholeMatch(of: /[A-Za-z]+-(\d+)_0/)?.1
+        #expect(otherPool != nil && otherPool != pools.first, "\(otherName) and \(pools)")
     }
 
     @Test("test_cancel_futures_wait_false")
@@ -322,7 +333,7 @@ struct ShutdownCPythonTests {
         } else {
             _ = try future.result(timeout: .seconds(20))
         }
-        #expect(eventually { CPythonPort.liveThreads(prefix: prefix) == 0 }, "worker threads still alive")
+        #expect(eventually { threadCount(namedWithPrefix: prefix + "_") == 0 }, "worker threads still alive")
         #expect(ran.count == (future.isCancelled ? 0 : 1), "state \(outcome)")
     }
 }

@@ -101,7 +101,7 @@ struct WaitCPythonTests {
             let future3 = try pool.submit { event2.wait(); return 0 }
 
             // Ensure that future1 is completed before future2 finishes.
-            let thread = CPyFW.startThread {
+            let thread = startThread {
                 _ = try? future1.result()
                 event1.open()
             }
@@ -311,7 +311,7 @@ struct WaitCPythonTests {
     func cancelWakesWait() throws {
         let f = try CPyFW.future(.pending)
         // The thread may cancel before or after wait starts blocking; both must end with f done.
-        let thread = CPyFW.startThread { f.cancel() }
+        let thread = startThread { f.cancel() }
         let (done, notDone) = wait([f], timeout: .seconds(20), returnWhen: .allCompleted)
         #expect(done == [f])
         #expect(notDone.isEmpty)
@@ -331,7 +331,7 @@ struct WaitCPythonTests {
         started.wait()
         let queued = try pool.submit { 1 }
 
-        let thread = CPyFW.startThread { pool.shutdown(wait: false, cancelFutures: true) }
+        let thread = startThread { pool.shutdown(wait: false, cancelFutures: true) }
         let (done, notDone) = wait([queued, running], timeout: .seconds(20), returnWhen: .firstCompleted)
         #expect(done == [queued])
         #expect(notDone == [running])

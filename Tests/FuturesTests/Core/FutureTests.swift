@@ -252,7 +252,7 @@ struct FutureTests {
     /// A pending `Future<Int>` with no waiters and no callbacks costs at most 128 bytes of heap.
     @Test func pendingFutureHeapSize() {
         let future = Future<Int>()
-        let bytes = malloc_usable_size(Unmanaged.passUnretained(future).toOpaque())
+        let bytes = allocationSize(Unmanaged.passUnretained(future).toOpaque())
         #expect(bytes <= 128, "a pending Future<Int> uses \(bytes) bytes")
         withExtendedLifetime(future) {}
     }

@@ -62,14 +62,22 @@ struct ThreadPoolTests {
         #expect(try pool.submit { currentThreadName() }.result() == "io_0")
     }
 
-    @Test func defaultNameIsCutToTheLinuxLimitKeepingTheNumber() throws {
+    @Test func defaultNameKeepsThePoolAndThreadNumbersWithinThePlatformLimit() throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         defer { pool.shutdown() }
         let name = try pool.submit { currentThreadName() }.result()
-        #expect(name.utf8.count <= 15)
-        #expect(name.hasPrefix("ThreadPool") && name.hasSuffix("_0"), "got \(name)")
-        #expect(WorkerThread.name(prefix: "ThreadPoolExecutor-12", number: 3) == "ThreadPoolExe_3")
-        #expect(WorkerThread.name(prefix: "short", number: 12) == "short_12")
+        #expect(name.utf8.count <= PlatformThread.maxNameBytes)
+        let word = name.wholeMatch(of: /([A-Za-z]+)-\d+_0/)?.1 ?? ""
+        #expect(!word.isEmpty && "ThreadPoolExecutor".hasPrefix(word), "got \(name)")
+        // Linux keeps 15 bytes, Darwin 63.
+        #expect(WorkerThread.name(prefix: "ThreadPoolExecutor-12", number: 3, limit: 15) == "ThreadPool-12_3")
+        #expect(WorkerThread.name(prefix: "ThreadPoolExecutor-12", number: 3, limit: 63) == "ThreadPoolExecutor-12_3")
+        #expect(WorkerThread.name(prefix: "ThreadPoolExecutor-1234", number: 567, limit: 15) == "Thread-1234_567")
+        #expect(WorkerThread.name(prefix: "AVeryLongPoolPrefix", number: 3, limit: 15) == "AVeryLongPool_3")
+        #expect(WorkerThread.name(prefix: "AVeryLongPoolPrefix", number: 3, limit: 63) == "AVeryLongPoolPrefix_3")
+        #expect(WorkerThread.name(prefix: "short", number: 12, limit: 15) == "short_12")
+        // A number too long to keep with any of the word is cut like any prefix.
+        #expect(WorkerThread.name(prefix: "Pool-123456789012", number: 1, limit: 15) == "Pool-12345678_1")
     }
 
     // MARK: Initializer

@@ -79,20 +79,8 @@ final class Tracked: Sendable {
 
 // MARK: Threads
 
-/// Threads of this process whose name starts with `prefix` (Linux: `/proc/self/task/*/comm`). Pools and
-/// drivers in the reliability tests get unique prefixes, so this counts exactly the threads one test
-/// made, even while other suites run in parallel and start threads of their own.
-func threadCount(namedWithPrefix prefix: String) -> Int {
-    guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return -1 }
-    var count = 0
-    for task in tasks {
-        guard let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8) else { continue }
-        if name.hasPrefix(prefix) { count += 1 }
-    }
-    return count
-}
-
-/// A unique short thread-name prefix (Linux keeps 15 bytes of a name).
+/// A unique short thread-name prefix (short enough that the name of a thread with it fits in every
+/// platform's limit, ``PlatformThread/maxNameBytes``: Linux's is 15 bytes).
 func uniquePrefix(_ tag: String) -> String {
     "\(tag)\(prefixCounter.wrappingAdd(1, ordering: .relaxed).newValue)x"
 }

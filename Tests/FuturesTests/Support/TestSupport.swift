@@ -56,11 +56,6 @@ struct TestError: Error, Equatable, CustomStringConvertible {
     var description: String { "TestError(\(tag))" }
 }
 
-/// Number of threads in this process (Linux: the entries of /proc/self/task).
-func processThreadCount() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? -1
-}
-
 /// Polls `condition` until it holds or `timeout` passes; for conditions that have no event to wait on
 /// (such as a thread count going down after threads exit). Returns the final value of `condition`.
 func eventually(timeout: Duration = .seconds(20), _ condition: () -> Bool) -> Bool {
@@ -85,13 +80,14 @@ func eventuallyAsync(timeout: Duration = .seconds(20), _ condition: () -> Bool) 
     return condition()
 }
 
-/// glibc's `malloc_usable_size` (declared in `malloc.h`, which the Glibc module does not export): the
-/// bytes an allocation really occupies.
-@_silgen_name("malloc_usable_size")
-func malloc_usable_size(_ pointer: UnsafeMutableRawPointer?) -> Int
-
-/// The calling thread's name as the kernel keeps it (what `top -H` and gdb show).
-func currentThreadName() -> String {
-    let comm = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
-    return comm.trimmingCharacters(in: .newlines)
+/// Runs `body` on a new thread (CPython's `threading.Thread(target=...).start()`).
+/// The returned gate opens when `body` has returned; `wait()` on it is the join.
+func startThread(_ body: @escaping @Sendable () -> Void) -> Gate {
+    let finished = Gate()
+    let thread = Thread {
+        body()
+        finished.open()
+    }
+    thread.start()
+    return finished
 }
