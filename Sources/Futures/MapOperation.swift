@@ -10,7 +10,8 @@ struct MapOperation<Element: Sendable, T: Sendable> {
         executor: any Executor, items: S, chunkSize: Int,
         transform: @escaping @Sendable (Element) throws -> T
     ) where S.Element == Element {
-        precondition(chunkSize >= 1, "map: chunkSize must be at least 1, got \(chunkSize)")
+        // fatalError, not precondition: its message is printed in release builds too.
+        if chunkSize < 1 { fatalError("map: chunkSize must be at least 1, got \(chunkSize)") }
         self.executor = executor
         self.elements = Array(items)
         self.chunkSize = chunkSize
