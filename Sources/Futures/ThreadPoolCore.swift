@@ -140,7 +140,7 @@ final class ThreadPoolCore: Sendable {
     }
 
     private func runOnCaller(_ task: QueuedTask) {
-        let outcome = task.runQueued()
+        let outcome = WorkerLocalStorage.withStorageForCallerTask { task.runQueued() }
         state.withLock { $0.ranOnCaller(outcome) }
     }
 
@@ -213,7 +213,7 @@ final class ThreadPoolCore: Sendable {
 
     /// Joins every worker thread started so far, so none is left when this returns; the calling thread,
     /// if it is one of them, detaches itself instead. Called once the workers have left their loop.
-    private func joinWorkerThreads() {
+    func joinWorkerThreads() {
         let current = pthread_self()
         for thread in threads.withLock({ threads in defer { threads.removeAll() }; return threads }) {
             if pthread_equal(thread, current) != 0 {
@@ -230,8 +230,14 @@ final class ThreadPoolCore: Sendable {
         joinWorkerThreads()
     }
 
-    /// The body of every worker thread.
+    /// The body of every worker thread: its loop, with the thread's ``WorkerLocal`` values reachable from
+    /// the tasks it runs.
     private func runWorker(name: String) {
+        let locals = WorkerLocalStorage()
+        WorkerLocalStorage.$current.withValue(locals) { runWorkerLoop(name: name, locals: locals) }
+    }
+
+    private func runWorkerLoop(name: String, locals: WorkerLocalStorage) {
         WorkerContext.enter(self)
         let hooks = configuration.hooks
         hooks.workerStarted?(name)
@@ -244,11 +250,14 @@ final class ThreadPoolCore: Sendable {
             }
         }
         let run = TakenTasks()
+        // With `maxTasksPerWorker` the worker takes one task at a time (no runs), to stop right at its limit.
+        let takeRuns: TakenTasks? = configuration.maxTasksPerWorker == nil ? run : nil
+        var tasksLeft = configuration.maxTasksPerWorker ?? .max
         var step = state.withLock { state in
             state.workerStarted(run: run)
-            return state.nextWork(for: parker, wasParked: false, finished: .init(), taking: run)
+            return state.nextWork(for: parker, wasParked: false, finished: .init(), taking: takeRuns)
         }
-        defer { state.withLock { $0.workerExited(run: run) } }
+        defer { state.withLock { $0.workerExited(run: run) }.forEach { $0.wake() } }
         while true {
             // Moved out, not copied, so the entry is not retained and released once more per task.
             let wake = step.wake, moreQueued = step.moreQueued, tookRun = step.tookRun
@@ -265,25 +274,32 @@ final class ThreadPoolCore: Sendable {
                     while let next = run.next() { finished.add(Self.runAndRelease(next)) }
                     finished.endsRun = true
                 }
-                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: finished, taking: run) }
+                tasksLeft -= finished.succeeded + finished.failed
+                if tasksLeft <= 0 { return retire(name: name, parker: parker, finished: finished, locals: locals) }
+                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: finished, taking: takeRuns) }
             case .run(.task(let task)):
                 wake.forEach { $0.wake() }
                 // With nothing queued, the worker goes idle before the future is completed (see
                 // `taskFinished`); the wake-ups (such as `waitUntilIdle` callers) wait until it is.
                 var finished: (action: PoolStateMachine.WorkerAction?, wake: [any Waker])?
                 task.runQueued { outcome in
+                    tasksLeft -= outcome.ranWork ? 1 : 0
                     finished = state.withLock { $0.taskFinished(outcome, for: parker) }
+                }
+                if tasksLeft <= 0, !(finished?.action?.isExit ?? false) {
+                    finished?.wake.forEach { $0.wake() }
+                    return retire(name: name, parker: parker, finished: .init(), locals: locals)
                 }
                 if let finished, let action = finished.action {
                     step = PoolStateMachine.WorkerStep(action: action, wake: finished.wake)
                 } else {
                     finished?.wake.forEach { $0.wake() }
-                    step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: run) }
+                    step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: takeRuns) }
                 }
             case .run(.job(let job)):
                 wake.forEach { $0.wake() }
                 job.runSynchronously(on: jobExecutor ?? asUnownedTaskExecutor())
-                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: run) }
+                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: takeRuns) }
             case .park(let keepAlive):
                 wake.forEach { $0.wake() }
                 if !spinWhileIdle(parker) {
@@ -291,6 +307,7 @@ final class ThreadPoolCore: Sendable {
                         if !parker.park(until: Deadline.after(duration)),
                             state.withLock({ $0.keepAliveExpired(for: parker) })
                         {
+                            locals.close()
                             hooks.workerExiting?(name)
                             WorkerContext.leave()
                             detachCurrentWorker()
@@ -300,14 +317,30 @@ final class ThreadPoolCore: Sendable {
                         parker.park()
                     }
                 }
-                step = state.withLock { $0.nextWork(for: parker, wasParked: true, finished: .init(), taking: run) }
+                step = state.withLock { $0.nextWork(for: parker, wasParked: true, finished: .init(), taking: takeRuns) }
             case .exit:
+                locals.close()
                 hooks.workerExiting?(name)
                 WorkerContext.leave()
                 wake.forEach { $0.wake() }
                 return
             }
         }
+    }
+
+    /// The worker ran its ``ThreadPoolConfiguration/maxTasksPerWorker`` tasks (`finished` says how those not
+    /// yet reported ended): it leaves the pool, which starts a replacement at once if work is queued, then
+    /// runs its ``WorkerLocal`` cleanups and exit hook. `shutdown(wait: true)` waits for those.
+    private func retire(name: String, parker: Parker, finished: PoolStateMachine.FinishedTasks, locals: WorkerLocalStorage) {
+        // Detached while the pool still counts the worker, so no `shutdown(wait: true)` can be joining it.
+        detachCurrentWorker()
+        let retirement = state.withLock { $0.workerRetiring(parker, finished: finished) }
+        retirement.wake.forEach { $0.wake() }
+        if let number = retirement.startThread { startWorker(number: number) }
+        locals.close()
+        configuration.hooks.workerExiting?(name)
+        WorkerContext.leave()
+        state.withLock { $0.workerRetired() }.forEach { $0.wake() }
     }
 
     /// Runs `task` and lets go of it at once: the worker holds no finished future (and so no result) while
