@@ -22,7 +22,7 @@ extension ThreadPoolExecutor {
 
     /// Blocks until the pool has terminated (see ``isTerminated``) or `timeout` passes.
     ///
-    /// Java's `awaitTermination`, but like ``waitUntilIdle(timeout:)`` it throws on a timeout instead of
+    /// Java's `awaitTermination`, but like `waitUntilIdle(timeout:)` it throws on a timeout instead of
     /// returning `false`, so a forgotten check cannot go unnoticed. It does not shut the pool down: call
     /// `shutdown(wait: false)` first, as in Java; on a pool that stays open it waits until the timeout.
     ///
@@ -50,7 +50,7 @@ extension ThreadPoolExecutor {
     /// Suspends, without blocking a thread, until the pool has terminated (see ``isTerminated``) or
     /// `timeout` passes.
     ///
-    /// The same as the blocking ``awaitTermination(timeout:)``, for async code.
+    /// The same as the blocking `awaitTermination(timeout:)`, for async code.
     ///
     /// - Parameter timeout: how long to wait at most; `nil` waits as long as it takes.
     /// - Throws: ``FutureError/timedOut`` if `timeout` passed first; `CancellationError` if the task was
@@ -64,7 +64,7 @@ extension ThreadPoolExecutor {
     /// Java's `shutdownNow`: the same as `shutdown(wait: false, cancelFutures: true)`, and it tells you
     /// what it cancelled — to log it, retry it elsewhere or report it. It does not wait: running tasks
     /// finish in the background (nothing interrupts running code); follow it with
-    /// ``awaitTermination(timeout:)`` to wait for them. Every returned future is already cancelled when
+    /// `awaitTermination(timeout:)` to wait for them. Every returned future is already cancelled when
     /// this returns, so its waiters and callbacks have seen it.
     ///
     /// ```swift

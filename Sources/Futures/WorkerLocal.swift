@@ -21,7 +21,7 @@
 /// ``ThreadPoolConfiguration/keepAlive`` runs out, when it retires after
 /// ``ThreadPoolConfiguration/maxTasksPerWorker`` tasks, and when the pool is released without `shutdown`
 /// — before the ``ThreadPoolHooks/workerExiting`` hook, newest value first (a value made from another is
-/// cleaned up before it). `shutdown(wait: true)` and ``ThreadPoolExecutor/awaitTermination(timeout:)``
+/// cleaned up before it). `shutdown(wait: true)` and `ThreadPoolExecutor/awaitTermination(timeout:)`
 /// return after every cleanup has run. A value that is never read is never made. No lock is held while
 /// the factory or the cleanup runs.
 ///
