@@ -64,9 +64,9 @@ struct PoolStateMachine {
     /// Workers that were handed a run and have not come back for more since: no other run can hold a task
     /// that has not started, so with none out, an idle worker has nothing to steal and looks at no run.
     private var runsOut = 0
-    /// Workers retiring after ``ThreadPoolConfiguration/maxTasksPerWorker`` tasks: out of ``liveThreads``
-    /// (a replacement may start) but still running their cleanups and exit hook, which
-    /// `shutdown(wait: true)` waits for.
+    /// Workers retiring while the pool goes on (keep-alive, ``ThreadPoolConfiguration/maxTasksPerWorker``):
+    /// out of ``liveThreads`` (a replacement may start) but still running their ``WorkerLocal`` cleanups and
+    /// exit hook, which `shutdown(wait: true)` waits for.
     private var leavingThreads = 0
     /// Callers of `awaitTermination`.
     private var terminationWaiters: [any Waker] = []
@@ -350,13 +350,14 @@ struct PoolStateMachine {
 
     /// A worker's keep-alive ran out. It retires if it is still idle, the pool is open with nothing queued,
     /// and more than ``minWorkers`` threads are alive; returns `false` (and the worker asks for work as
-    /// usual) otherwise.
+    /// usual) otherwise. A retiring worker is *leaving* until it calls ``workerRetired()``.
     mutating func keepAliveExpired(for parker: Parker) -> Bool {
         guard lifecycle == .open, queue.isEmpty, runsOut == 0, liveThreads > minWorkers,
             let index = idle.lastIndex(where: { $0 === parker })
         else { return false }
         idle.remove(at: index)
         liveThreads -= 1
+        leavingThreads += 1  // until `workerRetired()`
         return true
     }
 
@@ -556,8 +557,9 @@ struct PoolStateMachine {
         return retirement
     }
 
-    /// A retiring worker ran its cleanups and exit hook. Returns the `shutdown(wait: true)` callers to wake
-    /// if it was the last worker they waited for.
+    /// A retiring worker (``workerRetiring(_:finished:)`` or ``keepAliveExpired(for:)``) ran its cleanups
+    /// and exit hook. Returns the `shutdown(wait: true)` callers to wake if it was the last worker they
+    /// waited for.
     mutating func workerRetired() -> [any Waker] {
         leavingThreads -= 1
         return takeExitWaitersIfDone()

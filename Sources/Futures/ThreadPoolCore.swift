@@ -204,11 +204,19 @@ final class ThreadPoolCore: Sendable {
         }
     }
 
-    /// A worker leaving while the pool goes on (keep-alive) detaches itself: nobody will join it.
-    private func detachCurrentWorker() {
+    /// A worker leaving while the pool goes on (keep-alive, `maxTasksPerWorker`) detaches itself: nobody
+    /// will join it. `leaves` decides, under the lock of the thread list, whether it leaves, so that no
+    /// `shutdown(wait: true)` can take the list to join this thread between that decision and the detach
+    /// (joining a thread that then detaches itself is undefined; the thread sanitizer stops on it).
+    @discardableResult
+    private func detachCurrentWorker(if leaves: () -> Bool = { true }) -> Bool {
         let current = pthread_self()
-        threads.withLock { $0.removeAll { pthread_equal($0, current) != 0 } }
-        pthread_detach(current)
+        return threads.withLock { threads in
+            guard leaves() else { return false }
+            threads.removeAll { pthread_equal($0, current) != 0 }
+            pthread_detach(current)
+            return true
+        }
     }
 
     /// Joins every worker thread started so far, so none is left when this returns; the calling thread,
@@ -305,12 +313,12 @@ final class ThreadPoolCore: Sendable {
                 if !spinWhileIdle(parker) {
                     if keepAlive, let duration = configuration.keepAlive {
                         if !parker.park(until: Deadline.after(duration)),
-                            state.withLock({ $0.keepAliveExpired(for: parker) })
+                            detachCurrentWorker(if: { state.withLock { $0.keepAliveExpired(for: parker) } })
                         {
                             locals.close()
                             hooks.workerExiting?(name)
                             WorkerContext.leave()
-                            detachCurrentWorker()
+                            state.withLock { $0.workerRetired() }.forEach { $0.wake() }
                             return
                         }
                     } else {
