@@ -68,6 +68,9 @@ public final class WorkerLocal<Value>: Sendable {
     /// Calls `body` with the calling worker's value, which `body` may change in place (a random generator,
     /// a counter); the worker keeps the changed value.
     ///
+    /// `body` works on a copy that is stored back when it returns (also when it throws), so a read of the
+    /// same `WorkerLocal` inside `body` sees the value as it was before the call.
+    ///
     /// Off a worker (see the type's discussion), makes a value for this call only, and cleans it up when
     /// `body` returns or throws.
     ///
