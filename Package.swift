@@ -22,6 +22,8 @@ let package = Package(
         .executableTarget(name: "Shutdown", dependencies: ["Futures"], path: "Examples/Shutdown"),
         .executableTarget(name: "AsyncBlockingIO", dependencies: ["Futures"], path: "Examples/AsyncBlockingIO"),
         .executableTarget(name: "LeakCheck", dependencies: ["Futures"], path: "Examples/LeakCheck"),
+        // Commits one misuse; built in release by .ci/release-misuse.sh, whose test reads its message.
+        .executableTarget(name: "MisuseProbe", dependencies: ["Futures"], path: "Tests/MisuseProbe"),
     ],
     swiftLanguageModes: [.v6]
 )

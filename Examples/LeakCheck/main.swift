@@ -1,10 +1,12 @@
 // A short workload that touches every part of the pool, for `.ci/leaks.sh` to run under valgrind:
 // submit, results and errors, cancel, callbacks, wait and asCompleted with and without timeouts, map,
-// every kind of shutdown, a broken pool, and a pool released without shutdown. Before exiting it waits
+// every kind of shutdown, a broken pool, a pool released without shutdown, WorkerLocal values on workers
+// recycled by maxTasksPerWorker, shutdownNow and awaitTermination. Before exiting it waits
 // for every worker thread to be gone, so that what valgrind reports is memory, not running threads.
 
 import Foundation
 import Futures
+import Synchronization
 
 struct LeakCheckError: Error {}
 
@@ -34,6 +36,11 @@ func check(_ condition: Bool, _ message: String) {
         FileHandle.standardError.write(Data("LeakCheck: \(message)\n".utf8))
         exit(2)
     }
+}
+
+/// Values alive now, for the WorkerLocal check.
+final class LiveCount: Sendable {
+    let value = Atomic<Int>(0)
 }
 
 final class Payload: Sendable {
@@ -114,6 +121,28 @@ for round in 0..<rounds {
         (try? pool.map(0..<100) { $0 })?.reduce(0, +) ?? -1
     }
     check(total == 4950, "scoped map")
+
+    // Per-worker values, recycled workers, shutdownNow and awaitTermination: every value made is cleaned
+    // up, every cancelled future released.
+    let made = LiveCount()
+    let local = WorkerLocal {
+        made.value.add(1, ordering: .relaxed)
+        return Payload(64)
+    } cleanup: { _ in
+        made.value.subtract(1, ordering: .relaxed)
+    }
+    let recycled = ThreadPoolExecutor(maxWorkers: 2, configuration: .init(maxTasksPerWorker: 5))
+    let sizes = (try? recycled.map(0..<40, chunkSize: 1) { _ in try local.withValue { $0.bytes.count } }) ?? []
+    check(sizes.count == 40, "map on recycled workers")
+    let gate = DispatchSemaphore(value: 0)
+    _ = try? recycled.submit { gate.wait() }
+    let queued = (0..<10).compactMap { index in try? recycled.submit { Payload(index) } }
+    let cancelled = recycled.shutdownNow()
+    // The gate's task too, if no worker had started it yet.
+    check(cancelled.count >= queued.count && cancelled.count <= queued.count + 1, "shutdownNow returns the queued futures")
+    gate.signal()
+    check((try? recycled.awaitTermination(timeout: .seconds(30))) != nil, "terminated")
+    check(made.value.load(ordering: .relaxed) == 0, "every WorkerLocal value cleaned up")
     print("round \(round) done")
 }
 

@@ -16,6 +16,10 @@ public struct AnyFuture: Hashable, Sendable {
         target = future
     }
 
+    init(target: any WaitTarget) {
+        self.target = target
+    }
+
     /// The wrapped future.
     public var base: AnyObject { target }
 
@@ -30,8 +34,12 @@ public struct AnyFuture: Hashable, Sendable {
     /// Whether the future was cancelled.
     public var isCancelled: Bool { target.completionStatus == .cancelled }
 
+    /// Whether the future finished with an error (not cancelled); see ``Future/isFailed``.
+    public var isFailed: Bool { target.completionStatus == .failed }
+
     /// Whether the future finished with an error.
-    public var failed: Bool { target.completionStatus == .failed }
+    @available(*, deprecated, renamed: "isFailed")
+    public var failed: Bool { isFailed }
 
     /// Cancels the future if its work has not started; see ``Future/cancel()``.
     ///

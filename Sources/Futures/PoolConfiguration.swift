@@ -18,6 +18,7 @@
 /// | ``keepAlive`` | `nil` | Threads stay until shutdown, as in Python. |
 /// | ``recordsTaskTimes`` | `false` | ``Future/times`` is `nil`; no clock is read per task. |
 /// | ``hooks`` | none | Nothing runs around tasks; an unretrieved error prints one line on standard error. |
+/// | ``maxTasksPerWorker`` | `nil` | A worker runs tasks until the pool shuts down, as in Python. |
 public struct ThreadPoolConfiguration: Sendable {
     /// The most tasks that may wait in the queue (not counting running ones); `nil`, the default, for no
     /// bound. Must be at least 1.
@@ -51,6 +52,19 @@ public struct ThreadPoolConfiguration: Sendable {
     /// Code the pool runs when workers start and exit, around each task, and for errors nobody read.
     public var hooks: ThreadPoolHooks
 
+    /// How many tasks a worker thread runs before it exits and a new thread takes its place, like Python's
+    /// `maxtasksperchild`: for C libraries that leak or degrade per thread. `nil`, the default, for no
+    /// limit. Must be at least 1.
+    ///
+    /// Counts the tasks the worker took from the queue and ran (not those it found cancelled, nor tasks
+    /// it ran inline while waiting on its own pool). The retiring worker leaves the pool at once; if work
+    /// is queued, a replacement thread starts right away, otherwise the next `submit` starts one as
+    /// usual. Then, on the retiring thread, its ``WorkerLocal`` cleanups and the
+    /// ``ThreadPoolHooks/workerExiting`` hook run; the replacement runs ``ThreadPoolHooks/workerStarted``
+    /// and the initializer as any new worker does. `shutdown(wait: true)` waits for retiring threads too.
+    /// With a limit set, workers take tasks from the queue one at a time.
+    public var maxTasksPerWorker: Int?
+
     /// Makes a configuration; every argument defaults to the plain pool's behaviour.
     ///
     /// - Parameters:
@@ -60,10 +74,12 @@ public struct ThreadPoolConfiguration: Sendable {
     ///   - keepAlive: how long an idle thread above `minWorkers` stays; `nil` for until shutdown.
     ///   - recordsTaskTimes: whether to record each future's time queued and running.
     ///   - hooks: code to run at the pool's events.
+    ///   - maxTasksPerWorker: tasks a worker runs before a new thread replaces it; `nil` for no limit.
     public init(
         maxQueued: Int? = nil, whenFull: QueueFullPolicy = .block,
         minWorkers: Int = 0, keepAlive: Duration? = nil,
-        recordsTaskTimes: Bool = false, hooks: ThreadPoolHooks = ThreadPoolHooks()
+        recordsTaskTimes: Bool = false, hooks: ThreadPoolHooks = ThreadPoolHooks(),
+        maxTasksPerWorker: Int? = nil
     ) {
         self.maxQueued = maxQueued
         self.whenFull = whenFull
@@ -71,6 +87,7 @@ public struct ThreadPoolConfiguration: Sendable {
         self.keepAlive = keepAlive
         self.recordsTaskTimes = recordsTaskTimes
         self.hooks = hooks
+        self.maxTasksPerWorker = maxTasksPerWorker
     }
 
     /// Stops the program with a message naming the first option out of range.
@@ -83,6 +100,9 @@ public struct ThreadPoolConfiguration: Sendable {
         }
         if let keepAlive, keepAlive <= .zero {
             fatalError("ThreadPoolExecutor: keepAlive must be greater than zero (or nil to keep threads), got \(keepAlive)")
+        }
+        if let maxTasksPerWorker, maxTasksPerWorker < 1 {
+            fatalError("ThreadPoolExecutor: maxTasksPerWorker must be at least 1 (or nil for no limit), got \(maxTasksPerWorker)")
         }
     }
 }

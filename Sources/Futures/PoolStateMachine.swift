@@ -69,6 +69,12 @@ struct PoolStateMachine {
     /// Workers that were handed a run and have not come back for more since: no other run can hold a task
     /// that has not started, so with none out, an idle worker has nothing to steal and looks at no run.
     private var runsOut = 0
+    /// Workers retiring while the pool goes on (keep-alive, ``ThreadPoolConfiguration/maxTasksPerWorker``):
+    /// out of ``liveThreads`` (a replacement may start) but still running their ``WorkerLocal`` cleanups and
+    /// exit hook, which `shutdown(wait: true)` waits for.
+    private var leavingThreads = 0
+    /// Callers of `awaitTermination`.
+    private var terminationWaiters: [any Waker] = []
 
     /// The running totals behind ``ThreadPoolStatistics``; those written for every task first.
     struct Counts {
@@ -261,7 +267,7 @@ struct PoolStateMachine {
             action.wake += roomWaiters
             roomWaiters.removeAll()
         }
-        action.wake += takeExitWaitersIfDone()
+        action.wake += takeExitWaitersIfDone() + takeTerminationWaitersIfDone()
         return action
     }
 
@@ -400,13 +406,14 @@ struct PoolStateMachine {
 
     /// A worker's keep-alive ran out. It retires if it is still idle, the pool is open with nothing queued,
     /// and more than ``minWorkers`` threads are alive; returns `false` (and the worker asks for work as
-    /// usual) otherwise.
+    /// usual) otherwise. A retiring worker is *leaving* until it calls ``workerRetired()``.
     mutating func keepAliveExpired(for parker: Parker) -> Bool {
         guard lifecycle == .open, queue.isEmpty, runsOut == 0, liveThreads > minWorkers,
             let index = idle.lastIndex(where: { $0 === parker })
         else { return false }
         idle.remove(at: index)
         liveThreads -= 1
+        leavingThreads += 1  // until `workerRetired()`
         return true
     }
 
@@ -430,9 +437,11 @@ struct PoolStateMachine {
         runs.append(run)
     }
 
-    /// A worker exits; its run is empty.
-    mutating func workerExited(run: TakenTasks) {
+    /// A worker exits, after its exit hook; its run is empty. Returns the `awaitTermination` callers to
+    /// wake if that was the last one.
+    mutating func workerExited(run: TakenTasks) -> [any Waker] {
         runs.removeAll { $0 === run }
+        return takeTerminationWaitersIfDone()
     }
 
     private mutating func count(_ outcome: QueuedTaskOutcome) {
@@ -515,6 +524,7 @@ struct PoolStateMachine {
             taskEnded(wake: &action.wakeWaiters, tasks: action.cancel.count)
         }
         releaseSleepers(into: &action)
+        action.wakeWaiters += takeTerminationWaitersIfDone()
         return action
     }
 
@@ -526,6 +536,7 @@ struct PoolStateMachine {
         counts.failed += action.fail.count
         taskEnded(wake: &action.wakeWaiters, tasks: action.fail.count)
         releaseSleepers(into: &action)
+        action.wakeWaiters += takeTerminationWaitersIfDone()
         return action
     }
 
@@ -558,7 +569,7 @@ struct PoolStateMachine {
     /// registers `waker` to be woken when they have and returns `true`; the caller then sleeps and calls
     /// ``exitWaitEnded(_:callerIsWorker:)`` when it wakes.
     mutating func awaitExit(_ waker: any Waker, callerIsWorker: Bool) -> Bool {
-        if liveThreads <= workersAwaitingExit + (callerIsWorker ? 1 : 0) { return false }
+        if liveThreads + leavingThreads <= workersAwaitingExit + (callerIsWorker ? 1 : 0) { return false }
         if callerIsWorker { workersAwaitingExit += 1 }
         exitWaiters.append(waker)
         return true
@@ -571,9 +582,79 @@ struct PoolStateMachine {
     }
 
     private mutating func takeExitWaitersIfDone() -> [any Waker] {
-        guard liveThreads <= workersAwaitingExit, !exitWaiters.isEmpty else { return [] }
+        guard liveThreads + leavingThreads <= workersAwaitingExit, !exitWaiters.isEmpty else { return [] }
         let waiters = exitWaiters
         exitWaiters.removeAll()
         return waiters
     }
+
+    // MARK: Retiring after maxTasksPerWorker tasks
+
+    /// What a worker retiring after its last allowed task does, after the lock is released.
+    struct Retirement {
+        /// Waiters freed by the tasks it reports (room, idleness), to wake at once.
+        var wake: [any Waker] = []
+        /// Start a replacement thread with this number: work is queued and the worker is leaving.
+        var startThread: Int?
+    }
+
+    /// A worker ran its ``ThreadPoolConfiguration/maxTasksPerWorker`` tasks (reporting how those since its
+    /// last call ended): it leaves the idle list and the thread count and becomes *leaving* until
+    /// ``workerRetired()``. If entries are queued, a replacement thread starts at once, before the leaving
+    /// worker runs its cleanups; otherwise the next submit starts one as usual.
+    mutating func workerRetiring(_ parker: Parker, finished: FinishedTasks) -> Retirement {
+        var retirement = Retirement()
+        if finished.total > 0 {
+            count(finished)
+            taskEnded(wake: &retirement.wake, tasks: finished.total)
+        }
+        if finished.endsRun { runsOut -= 1 }
+        if let index = idle.lastIndex(where: { $0 === parker }) {
+            idle.remove(at: index)
+        }
+        liveThreads -= 1
+        leavingThreads += 1
+        if queued > 0, liveThreads < maxWorkers, case .startThread(let number) = startThread() {
+            retirement.startThread = number
+        }
+        return retirement
+    }
+
+    /// A retiring worker (``workerRetiring(_:finished:)`` or ``keepAliveExpired(for:)``) ran its cleanups
+    /// and exit hook. Returns the `shutdown(wait: true)` callers to wake if it was the last worker they
+    /// waited for.
+    mutating func workerRetired() -> [any Waker] {
+        leavingThreads -= 1
+        return takeExitWaitersIfDone()
+    }
+
+    // MARK: Termination
+
+    /// Shut down (or broken), nothing queued or running, and every worker has left: its exit hook has run
+    /// and it is off the pool's books. Jobs of Swift tasks enqueued later start a thread again.
+    var isTerminated: Bool {
+        lifecycle != .open && liveThreads == 0 && leavingThreads == 0 && runs.isEmpty && queued == 0 && unfinished == 0
+    }
+
+    /// `awaitTermination`: returns `false` if the pool is terminated, else registers `waiter` and returns
+    /// `true`; the caller sleeps and calls ``terminationWaitEnded(_:)`` when it wakes.
+    mutating func awaitTermination(_ waiter: any Waker) -> Bool {
+        if isTerminated { return false }
+        terminationWaiters.append(waiter)
+        return true
+    }
+
+    mutating func terminationWaitEnded(_ waiter: any Waker) {
+        terminationWaiters.removeAll { $0 === waiter }
+    }
+
+    private mutating func takeTerminationWaitersIfDone() -> [any Waker] {
+        guard !terminationWaiters.isEmpty, isTerminated else { return [] }
+        let waiters = terminationWaiters
+        terminationWaiters.removeAll()
+        return waiters
+    }
+
+    /// The pool takes no more tasks: shut down or broken.
+    var isShutDownOrBroken: Bool { lifecycle != .open }
 }

@@ -145,7 +145,7 @@ final class ThreadPoolCore: Sendable {
     }
 
     private func runOnCaller(_ task: QueuedTask) {
-        let outcome = task.runQueued()
+        let outcome = WorkerLocalStorage.withStorageForCallerTask { task.runQueued() }
         state.withLock { $0.ranOnCaller(outcome) }
     }
 
@@ -232,16 +232,24 @@ final class ThreadPoolCore: Sendable {
         if action.noWorkers { throw failure }
     }
 
-    /// A worker leaving while the pool goes on (keep-alive) detaches itself: nobody will join it.
-    private func detachCurrentWorker() {
+    /// A worker leaving while the pool goes on (keep-alive, `maxTasksPerWorker`) detaches itself: nobody
+    /// will join it. `leaves` decides, under the lock of the thread list, whether it leaves, so that no
+    /// `shutdown(wait: true)` can take the list to join this thread between that decision and the detach
+    /// (joining a thread that then detaches itself is undefined; the thread sanitizer stops on it).
+    @discardableResult
+    private func detachCurrentWorker(if leaves: () -> Bool = { true }) -> Bool {
         let current = PlatformThread.current
-        threads.withLock { $0.removeAll { $0 == current } }
-        current.detach()
+        return threads.withLock { threads in
+            guard leaves() else { return false }
+            threads.removeAll { $0 == current }
+            current.detach()
+            return true
+        }
     }
 
     /// Joins every worker thread started so far, so none is left when this returns; the calling thread,
     /// if it is one of them, detaches itself instead. Called once the workers have left their loop.
-    private func joinWorkerThreads() {
+    func joinWorkerThreads() {
         let current = PlatformThread.current
         for thread in threads.withLock({ threads in defer { threads.removeAll() }; return threads }) {
             if thread == current {
@@ -258,8 +266,14 @@ final class ThreadPoolCore: Sendable {
         joinWorkerThreads()
     }
 
-    /// The body of every worker thread.
+    /// The body of every worker thread: its loop, with the thread's ``WorkerLocal`` values reachable from
+    /// the tasks it runs.
     private func runWorker(name: String) {
+        let locals = WorkerLocalStorage()
+        WorkerLocalStorage.$current.withValue(locals) { runWorkerLoop(name: name, locals: locals) }
+    }
+
+    private func runWorkerLoop(name: String, locals: WorkerLocalStorage) {
         WorkerContext.enter(self)
         let hooks = configuration.hooks
         hooks.workerStarted?(name)
@@ -272,11 +286,14 @@ final class ThreadPoolCore: Sendable {
             }
         }
         let run = TakenTasks()
+        // With `maxTasksPerWorker` the worker takes one task at a time (no runs), to stop right at its limit.
+        let takeRuns: TakenTasks? = configuration.maxTasksPerWorker == nil ? run : nil
+        var tasksLeft = configuration.maxTasksPerWorker ?? .max
         var step = state.withLock { state in
             state.workerStarted(run: run)
-            return state.nextWork(for: parker, wasParked: false, finished: .init(), taking: run)
+            return state.nextWork(for: parker, wasParked: false, finished: .init(), taking: takeRuns)
         }
-        defer { state.withLock { $0.workerExited(run: run) } }
+        defer { state.withLock { $0.workerExited(run: run) }.forEach { $0.wake() } }
         while true {
             // Moved out, not copied, so the entry is not retained and released once more per task.
             let wake = step.wake, moreQueued = step.moreQueued, tookRun = step.tookRun
@@ -293,49 +310,74 @@ final class ThreadPoolCore: Sendable {
                     while let next = run.next() { finished.add(Self.runAndRelease(next)) }
                     finished.endsRun = true
                 }
-                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: finished, taking: run) }
+                tasksLeft -= finished.succeeded + finished.failed
+                if tasksLeft <= 0 { return retire(name: name, parker: parker, finished: finished, locals: locals) }
+                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: finished, taking: takeRuns) }
             case .run(.task(let task)):
                 wake.forEach { $0.wake() }
                 // With nothing queued, the worker goes idle before the future is completed (see
                 // `taskFinished`); the wake-ups (such as `waitUntilIdle` callers) wait until it is.
                 var finished: (action: PoolStateMachine.WorkerAction?, wake: [any Waker])?
                 task.runQueued { outcome in
+                    tasksLeft -= outcome.ranWork ? 1 : 0
                     finished = state.withLock { $0.taskFinished(outcome, for: parker) }
+                }
+                if tasksLeft <= 0, !(finished?.action?.isExit ?? false) {
+                    finished?.wake.forEach { $0.wake() }
+                    return retire(name: name, parker: parker, finished: .init(), locals: locals)
                 }
                 if let finished, let action = finished.action {
                     step = PoolStateMachine.WorkerStep(action: action, wake: finished.wake)
                 } else {
                     finished?.wake.forEach { $0.wake() }
-                    step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: run) }
+                    step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: takeRuns) }
                 }
             case .run(.job(let job)):
                 wake.forEach { $0.wake() }
                 job.runSynchronously(on: jobExecutor ?? asUnownedTaskExecutor())
-                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: run) }
+                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: takeRuns) }
             case .park(let keepAlive):
                 wake.forEach { $0.wake() }
                 if !spinWhileIdle(parker) {
                     if keepAlive, let duration = configuration.keepAlive {
                         if !parker.park(until: Deadline.after(duration)),
-                            state.withLock({ $0.keepAliveExpired(for: parker) })
+                            detachCurrentWorker(if: { state.withLock { $0.keepAliveExpired(for: parker) } })
                         {
+                            locals.close()
                             hooks.workerExiting?(name)
                             WorkerContext.leave()
-                            detachCurrentWorker()
+                            state.withLock { $0.workerRetired() }.forEach { $0.wake() }
                             return
                         }
                     } else {
                         parker.park()
                     }
                 }
-                step = state.withLock { $0.nextWork(for: parker, wasParked: true, finished: .init(), taking: run) }
+                step = state.withLock { $0.nextWork(for: parker, wasParked: true, finished: .init(), taking: takeRuns) }
             case .exit:
+                locals.close()
                 hooks.workerExiting?(name)
                 WorkerContext.leave()
                 wake.forEach { $0.wake() }
                 return
             }
         }
+    }
+
+    /// The worker ran its ``ThreadPoolConfiguration/maxTasksPerWorker`` tasks (`finished` says how those not
+    /// yet reported ended): it leaves the pool, which starts a replacement at once if work is queued, then
+    /// runs its ``WorkerLocal`` cleanups and exit hook. `shutdown(wait: true)` waits for those.
+    private func retire(name: String, parker: Parker, finished: PoolStateMachine.FinishedTasks, locals: WorkerLocalStorage) {
+        // Detached while the pool still counts the worker, so no `shutdown(wait: true)` can be joining it.
+        detachCurrentWorker()
+        let retirement = state.withLock { $0.workerRetiring(parker, finished: finished) }
+        retirement.wake.forEach { $0.wake() }
+        // If the replacement cannot start, `startWorker` has already failed what would be left waiting.
+        if let number = retirement.startThread { try? startWorker(number: number, submitted: nil) }
+        locals.close()
+        configuration.hooks.workerExiting?(name)
+        WorkerContext.leave()
+        state.withLock { $0.workerRetired() }.forEach { $0.wake() }
     }
 
     /// Runs `task` and lets go of it at once: the worker holds no finished future (and so no result) while

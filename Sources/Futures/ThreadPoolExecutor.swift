@@ -43,7 +43,14 @@ import Synchronization
 ///
 /// ## Lifetime
 /// ``shutdown(wait:cancelFutures:)`` stops the pool. A pool released without `shutdown` runs the work
-/// already queued, then its threads exit: no thread is leaked.
+/// already queued, then its threads exit: no thread is leaked. As in Java's `ExecutorService`,
+/// ``isShutdown``, ``isTerminated`` and `awaitTermination(timeout:)` tell where a shutdown stands, and
+/// ``shutdownNow()`` returns the futures it cancelled.
+///
+/// ## Per-worker state
+/// A ``WorkerLocal`` gives each worker thread its own value (a connection, a handle), made on first use
+/// and cleaned up when the thread exits; ``ThreadPoolConfiguration/maxTasksPerWorker`` replaces a worker
+/// after a number of tasks.
 public final class ThreadPoolExecutor: Executor {
     @usableFromInline let core: ThreadPoolCore
 

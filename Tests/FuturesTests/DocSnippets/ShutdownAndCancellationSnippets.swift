@@ -19,6 +19,32 @@ import Testing
         #expect(sizes.count == paths.count)
     }
 
+    @Test func scopedWithControls() throws {
+        let finished = try withThreadPoolExecutor(
+            maxWorkers: 2, configuration: .init(maxQueued: 16), onExit: .cancelPending
+        ) { pool in
+            let futures = try paths.map { path in try pool.submit { try download(path) } }
+            let (done, _) = wait(futures, timeout: .seconds(5))
+            return done.count
+        }   // what had not started by then was cancelled; the running tasks finished, the threads exited
+        #expect(finished == paths.count)
+    }
+
+    @Test func shutdownNowAndAwaitTermination() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        for path in paths { _ = try pool.submit { slow(path, milliseconds: 20) } }
+        pool.shutdown(wait: false)                       // no more work; the queue still runs
+        do {
+            try pool.awaitTermination(timeout: .milliseconds(10))
+        } catch FutureError.timedOut {
+            let neverStarted = pool.shutdownNow()        // cancels what is queued and says what
+            print("gave up on \(neverStarted.count) tasks")
+            try pool.awaitTermination()                  // the running ones finish
+        }
+        print(pool.isShutdown, pool.isTerminated)        // true true
+        #expect(pool.isShutdown && pool.isTerminated)
+    }
+
     @Test func explicitShutdown() throws {
         let pool = ThreadPoolExecutor(maxWorkers: 2)
         let futures = try (1...10).map { n in try pool.submit { slow(n) } }
