@@ -25,8 +25,13 @@ final class ThreadPoolCore: Sendable {
     static let idleSpins = 100
 
     /// At most this many idle workers of a pool spin at once, so idle workers never crowd out the threads
-    /// doing work: half the processors, at least one.
-    static let maxSpinners = max(1, PlatformProcess.activeProcessorCount / 2)
+    /// doing work: half the processors the process may run on, at least one — and none on a single
+    /// processor (a container limited to one core, `taskset -c 0`), where a spinning worker only delays the
+    /// thread that would hand it work.
+    static let maxSpinners: Int = {
+        let processors = PlatformProcess.schedulableProcessorCount
+        return processors <= 1 ? 0 : max(1, processors / 2)
+    }()
 
     /// Worker threads not yet joined or detached. Guarded apart from `state`: starting and joining
     /// threads is slow and needs no pool state.
