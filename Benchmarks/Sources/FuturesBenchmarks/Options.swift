@@ -8,7 +8,8 @@ struct Options {
                                  [--systems WORD,...]
           --quick         small counts and 2 rounds (under a minute); CI runs this
           --only LIST     run only these workloads (W1 throughput, W2 round trip, W3 blocking fan-out,
-                          W4 memory, W5 map, W6 groups at scale)
+                          W4 memory, W5 map, W6 groups at scale, W7 async round trip,
+                          W8 async fan-out, W9 many submitters, W2-1CPU round trip on one processor)
           --rounds N      measured rounds per workload (default 5, quick 2); each round runs every system once
           --json PATH     where to write the raw figures (default benchmark-results.json)
           --chunk-size N  chunkSize of the "tuned" map row (default 16384)

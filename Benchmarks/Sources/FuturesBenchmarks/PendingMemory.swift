@@ -46,7 +46,7 @@ func runPendingMemoryChild(_ arguments: [String]) -> Never {
     exit(0)
 }
 
-private func currentExecutablePath() -> String {
+func currentExecutablePath() -> String {
     #if os(Linux)
     if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
     #endif

@@ -9,6 +9,9 @@ import Foundation
 if CommandLine.arguments.dropFirst().first == pendingMemoryChildFlag {
     runPendingMemoryChild(Array(CommandLine.arguments.dropFirst(2)))
 }
+if CommandLine.arguments.dropFirst().first == oneProcessorChildFlag {
+    runOneProcessorChild(Array(CommandLine.arguments.dropFirst(2)))
+}
 
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
 let quick = options.quick
@@ -16,8 +19,9 @@ let rounds = options.rounds ?? (quick ? 2 : 5)
 let allWorkloads =
     makeWorkloads(quick ? .quick : .full, chunkSizeOverride: options.chunkSize)
     + makeGroupWorkloads(sizes: quick ? groupSizesQuick : groupSizes)
+    + makeAsyncWorkloads(quick ? .quick : .full)
 if let only = options.only, let unknown = only.subtracting(allWorkloads.map(\.id)).first {
-    FileHandle.standardError.write(Data("unknown workload '\(unknown)' in --only; known: W1 W2 W3 W4 W5 W6\n".utf8))
+    FileHandle.standardError.write(Data("unknown workload '\(unknown)' in --only; known: W1 W2 W3 W4 W5 W6 W7 W8 W9 W2-1CPU\n".utf8))
     exit(2)
 }
 let selected = allWorkloads.filter { options.only?.contains($0.id) ?? true }.map { workload in
