@@ -51,14 +51,17 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         }
     }
 
-    /// Guards ``machine``.
-    @usableFromInline let lock: Locked<Void>
     /// The machine summed up in one byte, copied after every event (see ``FutureStateMachine/summary``): how
     /// the future ended, if it is done, and whether it keeps an error no caller has read. Read without the
     /// lock by the group waits (``completionStatus``) and by `deinit`: a deinitializer cannot be specialized
     /// for `Value`, and each generic type it touched would cost a run-time metadata lookup on every future
-    /// freed. (It fits in the padding after the lock, at an offset that does not depend on `Value`.)
+    /// freed. (It takes the first byte after the object's header, at an offset that does not depend on
+    /// `Value`, and comes *before* the lock: the lock's empty `Void` value sits just after the lock's word,
+    /// and the thread sanitizer reports each locked access to it as a write at that address, which would
+    /// clash with the lock-free reads of a field placed there.)
     @usableFromInline let summary: Atomic<UInt8>
+    /// Guards ``machine``.
+    @usableFromInline let lock: Locked<Void>
     /// The future's state, read and written only inside ``withMachine(_:)`` (and by `deinit`, which is alone).
     /// Kept beside the lock rather than inside a generic `Mutex`, and with a layout that does not depend on
     /// `Value` (see ``StoredValue``), so that freeing a future looks up no type metadata.
