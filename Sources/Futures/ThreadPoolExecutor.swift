@@ -148,9 +148,15 @@ public final class ThreadPoolExecutor: Executor {
         return future
     }
 
-    /// Stops taking work.
+    /// Stops taking work; with `wait: true` (the default), blocks until the started work is done and every
+    /// worker thread has exited.
     ///
     /// Idempotent, and safe from any thread, including from a task running on this pool.
+    ///
+    /// This call **blocks** the calling thread when `wait` is `true`, so it is `noasync`: in an `async`
+    /// function, `await pool.shutdown()` (`shutdown(cancelFutures:) async`) suspends instead, and
+    /// `await pool.shutdown(wait: false)` (`shutdown(wait:cancelFutures:) async`) never waits. Calls
+    /// through the ``Executor`` protocol (generic code, `any Executor`) still reach this blocking form.
     ///
     /// - Parameters:
     ///   - wait: if `true`, returns after every started task has finished and every worker thread has
@@ -159,7 +165,8 @@ public final class ThreadPoolExecutor: Executor {
     ///   - cancelFutures: if `true`, every future that has not started is cancelled before this returns
     ///     (its waiters and callbacks see it at once); running tasks finish. If `false`, queued work
     ///     still runs.
-    public func shutdown(wait: Bool, cancelFutures: Bool) {
+    @available(*, noasync, message: "blocks the thread while the workers exit; use 'await pool.shutdown()' in async code")
+    public func shutdown(wait: Bool = true, cancelFutures: Bool = false) {
         core.shutdown(wait: wait, cancelFutures: cancelFutures)
     }
 
