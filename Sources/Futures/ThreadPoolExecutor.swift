@@ -42,7 +42,7 @@ import Synchronization
 /// standard error), so the failures of fire-and-forget work are not silent.
 ///
 /// ## Lifetime
-/// ``shutdown(wait:cancelFutures:)`` stops the pool. A pool released without `shutdown` runs the work
+/// ``shutdown(wait:cancelFutures:)-6vakt`` stops the pool. A pool released without `shutdown` runs the work
 /// already queued, then its threads exit: no thread is leaked. As in Java's `ExecutorService`,
 /// ``isShutdown``, ``isTerminated`` and `awaitTermination(timeout:)` tell where a shutdown stands, and
 /// ``shutdownNow()`` returns the futures it cancelled.
@@ -136,7 +136,7 @@ public final class ThreadPoolExecutor: Executor {
     ///
     /// - Parameter work: the closure to run; its value or error goes into the future.
     /// - Returns: a pending future for the work (finished, if it ran on the caller).
-    /// - Throws: ``ExecutorError/shutDown`` after ``shutdown(wait:cancelFutures:)`` (also when it comes
+    /// - Throws: ``ExecutorError/shutDown`` after ``ThreadPoolExecutor/shutdown(wait:cancelFutures:)-6vakt`` (also when it comes
     ///   while blocked for room); ``ExecutorError/broken(_:)`` if an initializer failed;
     ///   ``ExecutorError/threadStartFailed(_:)`` if no worker thread could start and none is running;
     ///   ``QueueFullError`` when the queue is full under ``QueueFullPolicy/reject``.
