@@ -154,7 +154,7 @@ import Testing
                     maxWorkers: 16,                   // what the database or library can take at once
                     threadNamePrefix: "blocking",
                     configuration: .init(
-                        maxQueued: 1_000, whenFull: .reject,   // overload fails fast instead of queueing forever
+                        maxQueued: 1_000,                      // a bound on calls waiting for a thread
                         hooks: .init(unretrievedError: { error in log("unread error from a blocking call: \(error)") })))
             }
 
