@@ -37,7 +37,7 @@ extension Executor {
     /// - Returns: the value `work` returned.
     /// - Throws: the error `work` threw, as it was thrown; `CancellationError` if the task was cancelled
     ///   before the work started; ``FutureError/cancelled`` if the executor cancelled the work (for
-    ///   example ``ThreadPoolExecutor/shutdown(wait:cancelFutures:)`` with `cancelFutures: true`);
+    ///   example ``ThreadPoolExecutor/shutdown(wait:cancelFutures:)-6vakt`` with `cancelFutures: true`);
     ///   ``ExecutorError/shutDown`` or ``ExecutorError/broken(_:)`` from ``Executor/submit(_:)``.
     public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try Task.checkCancellation()

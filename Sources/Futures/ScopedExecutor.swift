@@ -66,9 +66,40 @@ public func withThreadPoolExecutor<R>(
 extension ThreadPoolExecutor {
     /// Shuts the pool down and waits for its workers to exit, suspending rather than blocking.
     ///
-    /// - Parameter cancelFutures: if `true`, cancels every future that has not started.
+    /// The async form of the blocking, `noasync` `shutdown(wait: true, cancelFutures:)`: when it returns,
+    /// every started task has finished and every worker thread has exited, and no thread was blocked
+    /// meanwhile.
+    ///
+    /// ```swift
+    /// let pool = ThreadPoolExecutor(maxWorkers: 4)
+    /// let size = try await pool.run { try fileSize(path) }
+    /// await pool.shutdown()
+    /// ```
+    ///
+    /// - Parameter cancelFutures: if `true`, cancels every future that has not started before it
+    ///   suspends; if `false`, queued work still runs first.
     public func shutdown(cancelFutures: Bool = false) async {
         await shutdownAsync(cancelFutures: cancelFutures)
+    }
+
+    /// Shuts the pool down from async code; with `wait: true`, suspends (never blocks) until the workers
+    /// have exited.
+    ///
+    /// The async twin of the blocking `shutdown(wait:cancelFutures:)`, with the same parameters, so
+    /// that `await pool.shutdown(wait: false, cancelFutures: true)` reads as the blocking call does.
+    /// `wait: false` returns at once: queued work (unless cancelled) and running work go on in the
+    /// background.
+    ///
+    /// - Parameters:
+    ///   - wait: if `true`, suspends until every started task has finished and every worker thread has
+    ///     exited.
+    ///   - cancelFutures: if `true`, cancels every future that has not started before it returns.
+    public func shutdown(wait: Bool, cancelFutures: Bool = false) async {
+        if wait {
+            await shutdownAsync(cancelFutures: cancelFutures)
+        } else {
+            core.shutdown(wait: false, cancelFutures: cancelFutures)
+        }
     }
 
     func shutdownAsync(cancelFutures: Bool = false) async {

@@ -1,7 +1,7 @@
 /// The pool's lifecycle as Java's `ExecutorService` reports it: whether it takes work, whether it has
 /// finished, waiting a bounded time for it to finish, and a shutdown that hands back what it cancelled.
 extension ThreadPoolExecutor {
-    /// Whether the pool takes no more work: ``shutdown(wait:cancelFutures:)`` (or ``shutdownNow()``) was
+    /// Whether the pool takes no more work: ``shutdown(wait:cancelFutures:)-6vakt`` (or ``shutdownNow()``) was
     /// called, or an initializer threw and broke the pool. Every `submit` then throws.
     ///
     /// Java's `isShutdown`. Queued and running work may still be going on; see ``isTerminated``.

@@ -42,7 +42,7 @@ import Synchronization
 /// standard error), so the failures of fire-and-forget work are not silent.
 ///
 /// ## Lifetime
-/// ``shutdown(wait:cancelFutures:)`` stops the pool. A pool released without `shutdown` runs the work
+/// ``shutdown(wait:cancelFutures:)-6vakt`` stops the pool. A pool released without `shutdown` runs the work
 /// already queued, then its threads exit: no thread is leaked. As in Java's `ExecutorService`,
 /// ``isShutdown``, ``isTerminated`` and `awaitTermination(timeout:)` tell where a shutdown stands, and
 /// ``shutdownNow()`` returns the futures it cancelled.
@@ -136,7 +136,7 @@ public final class ThreadPoolExecutor: Executor {
     ///
     /// - Parameter work: the closure to run; its value or error goes into the future.
     /// - Returns: a pending future for the work (finished, if it ran on the caller).
-    /// - Throws: ``ExecutorError/shutDown`` after ``shutdown(wait:cancelFutures:)`` (also when it comes
+    /// - Throws: ``ExecutorError/shutDown`` after ``ThreadPoolExecutor/shutdown(wait:cancelFutures:)-6vakt`` (also when it comes
     ///   while blocked for room); ``ExecutorError/broken(_:)`` if an initializer failed;
     ///   ``ExecutorError/threadStartFailed(_:)`` if no worker thread could start and none is running;
     ///   ``QueueFullError`` when the queue is full under ``QueueFullPolicy/reject``.
@@ -148,9 +148,15 @@ public final class ThreadPoolExecutor: Executor {
         return future
     }
 
-    /// Stops taking work.
+    /// Stops taking work; with `wait: true` (the default), blocks until the started work is done and every
+    /// worker thread has exited.
     ///
     /// Idempotent, and safe from any thread, including from a task running on this pool.
+    ///
+    /// This call **blocks** the calling thread when `wait` is `true`, so it is `noasync`: in an `async`
+    /// function, `await pool.shutdown()` (`shutdown(cancelFutures:) async`) suspends instead, and
+    /// `await pool.shutdown(wait: false)` (`shutdown(wait:cancelFutures:) async`) never waits. Calls
+    /// through the ``Executor`` protocol (generic code, `any Executor`) still reach this blocking form.
     ///
     /// - Parameters:
     ///   - wait: if `true`, returns after every started task has finished and every worker thread has
@@ -159,7 +165,8 @@ public final class ThreadPoolExecutor: Executor {
     ///   - cancelFutures: if `true`, every future that has not started is cancelled before this returns
     ///     (its waiters and callbacks see it at once); running tasks finish. If `false`, queued work
     ///     still runs.
-    public func shutdown(wait: Bool, cancelFutures: Bool) {
+    @available(*, noasync, message: "blocks the thread while the workers exit; use 'await pool.shutdown()' in async code")
+    public func shutdown(wait: Bool = true, cancelFutures: Bool = false) {
         core.shutdown(wait: wait, cancelFutures: cancelFutures)
     }
 

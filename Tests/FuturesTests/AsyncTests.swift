@@ -140,7 +140,7 @@ struct AsyncTests {
         let queued = try pool.submit { 1 }
         let task = Task(executorPreference: pool) { currentThreadName() }
         #expect(await eventuallyAsync { pool.queuedCount == 2 })
-        pool.shutdown(wait: false, cancelFutures: true)
+        await pool.shutdown(wait: false, cancelFutures: true)
         #expect(queued.isCancelled)
         gate.open()
         #expect(!(await task.value).isEmpty, "the job ran")
@@ -276,7 +276,7 @@ struct AsyncTests {
         #expect(await eventuallyAsync { blocker.isRunning }, "the only worker is busy")
         let task = Task { try await pool.run { 1 } }
         #expect(await eventuallyAsync { pool.queuedCount == 1 })
-        pool.shutdown(wait: false, cancelFutures: true)
+        await pool.shutdown(wait: false, cancelFutures: true)
         await #expect(throws: FutureError.cancelled) { try await task.value }
         gate.open()
         _ = try await blocker.value

@@ -110,7 +110,7 @@ import Testing
         let release = Gate()
         _ = try pool.submit { started.open(); release.wait() }
         #expect(started.wait())
-        pool.shutdown(wait: false)
+        await pool.shutdown(wait: false)
         await #expect(throws: FutureError.timedOut) { try await pool.awaitTermination(timeout: .milliseconds(50)) }
         let waiter = Task { try await pool.awaitTermination() }
         release.open()
@@ -120,10 +120,10 @@ import Testing
 
     @Test func awaitTerminationAsyncEndsWhenTheTaskIsCancelled() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
-        defer { pool.shutdown() }
         let waiter = Task { try await pool.awaitTermination() }
         waiter.cancel()
         await #expect(throws: CancellationError.self) { try await waiter.value }
+        await pool.shutdown()
     }
 
     // MARK: shutdownNow

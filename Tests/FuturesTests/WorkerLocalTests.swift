@@ -175,7 +175,6 @@ import Testing
     @Test func aSwiftTaskStartedInAPoolTaskIsNotOnTheWorker() async throws {
         let tracked = Tracked()
         let pool = ThreadPoolExecutor(maxWorkers: 1)
-        defer { pool.shutdown() }
         // The task inherits the worker's binding but runs on another thread: it must not touch its values.
         let inner = try await pool.submit { () throws -> Task<Int, any Error> in
             _ = try tracked.local.value
@@ -183,6 +182,7 @@ import Testing
         }.value
         await #expect(throws: WorkerLocalError.notOnWorker) { try await inner.value }
         #expect(tracked.made.count == 1)
+        await pool.shutdown()
     }
 
     @Test func aTaskRunOnTheCallerGetsAValueMadeAndCleanedUpForIt() throws {

@@ -213,7 +213,6 @@ struct GroupCostTests {
     @Test(.timeLimit(.minutes(2)), arguments: sizes)
     func asyncExecutorGroupOperations(n: Int) async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 2)
-        defer { pool.shutdown() }
         let tasks = [@Sendable () throws -> Int](repeating: { 1 }, count: n)
         let perFuture = 12
 
@@ -226,6 +225,7 @@ struct GroupCostTests {
         }
         #expect(asyncMapped.count == n)
         expectLinear(asyncMapCounters, n: n, perFuture: perFuture, "async map(chunkSize: 1)")
+        await pool.shutdown()
     }
 
     /// `waitUntilIdle` is one wait, however much work there is: its own cost does not grow with n.
