@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Load harness for the SQLite service. For each way of making the blocking call (--mode), it starts the
+# service on a free loopback port, measures /health alone (the idle baseline), then drives /query with wrk
+# while a second, light wrk probes /health at the same time, and stops the service with SIGTERM (it must
+# exit 0 within 20 s). Every response is checked (status and body, by load/query.lua and load/health.lua);
+# any bad answer, socket error or unclean exit fails the run. Prints a markdown table.
+#
+#   Integration/SQLiteService/load.sh                 # the full run: 15 s per mode, about 2 minutes
+#   Integration/SQLiteService/load.sh --smoke         # CI: 3 s per mode
+#   options: --duration S  --connections N  --workers N  --modes "pool nio"  --skip-build  --output FILE
+#
+# Loopback only (127.0.0.1); every wrk run is bounded by -d. Needs wrk, curl and python3 (for a free port).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+duration=15
+idle_duration=15
+connections=16
+modes="pool preference nio direct"
+workers=""
+rows=20000
+window=4000
+build=1
+smoke=0
+output=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --smoke) smoke=1; duration=3; idle_duration=2; connections=8 ;;
+        --duration) duration=$2; idle_duration=$2; shift ;;
+        --connections) connections=$2; shift ;;
+        --workers) workers=$2; shift ;;
+        --modes) modes=$2; shift ;;
+        --skip-build) build=0 ;;
+        --output) output=$2; shift ;;
+        *) echo "load.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+for tool in wrk curl python3; do
+    command -v "$tool" > /dev/null || { echo "load.sh: $tool is missing (apt-get install -y wrk curl python3)" >&2; exit 2; }
+done
+
+if [ "$build" = 1 ]; then swift build -c release --package-path "$here" > /dev/null; fi
+binary="$(swift build -c release --package-path "$here" --show-bin-path)/SQLiteService"
+work=$(mktemp -d /tmp/sqlite-service-load.XXXXXX)
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2> /dev/null; then kill -KILL "$server_pid" 2> /dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_server MODE: starts the service in the background and waits (at most 30 s) for /health.
+start_server() {
+    port=$(free_port)
+    local extra=()
+    if [ -n "$workers" ]; then extra=(--workers "$workers"); fi
+    "$binary" --host 127.0.0.1 --port "$port" --mode "$1" --rows "$rows" --window "$window" "${extra[@]}" \
+        > "$work/server-$1.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 300); do  # a process start has no event to wait on: poll, bounded
+        if curl -fsS --max-time 1 "http://127.0.0.1:$port/health" > /dev/null 2>&1; then return 0; fi
+        kill -0 "$server_pid" 2> /dev/null || break
+        sleep 0.1
+    done
+    cat "$work/server-$1.log" >&2
+    echo "load.sh: the service ($1) did not answer /health" >&2
+    exit 1
+}
+
+# stop_server MODE: SIGTERM, then the process must exit 0 within 20 s.
+stop_server() {
+    kill -TERM "$server_pid"
+    for _ in $(seq 200); do
+        kill -0 "$server_pid" 2> /dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$server_pid" 2> /dev/null; then
+        fail "$1: the service did not exit within 20 s of SIGTERM"
+        kill -KILL "$server_pid"
+    fi
+    local status=0
+    wait "$server_pid" || status=$?
+    server_pid=""
+    [ "$status" = 0 ] || { fail "$1: the service exited with status $status after SIGTERM"; cat "$work/server-$1.log" >&2; }
+}
+
+# In milliseconds: the latency at percentile $2 (50 or 99) in wrk's output $1.
+percentile_ms() {
+    awk -v p="$2%" '$1 == p {
+        v = $2; unit = v; sub(/[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v)
+        if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000; else if (unit == "m") v *= 60000
+        printf "%.2f", v }' "$1"
+}
+requests_per_second() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$1"; }
+# Socket errors and non-2xx/3xx responses wrk counted, plus answers the script found wrong.
+error_count() {
+    awk '/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
+         /Non-2xx or 3xx responses:/ { n += $5 }
+         /^checked [0-9]+ responses/ { n += $4 }
+         END { print n + 0 }' "$1"
+}
+checked_count() { awk '/^checked [0-9]+ responses/ { print $2 }' "$1"; }
+
+lua="$here/load"
+declare -A qps q50 q99 idle99 load99 errors
+for mode in $modes; do
+    echo "--- $mode: $duration s of load, $connections connections" >&2
+    start_server "$mode"
+    url="http://127.0.0.1:$port"
+    # Warm up (threads, connections, page cache); not measured, but checked.
+    wrk -t1 -c "$connections" -d 1s -s "$lua/query.lua" "$url" -- "$rows" "$window" > "$work/$mode-warm.txt"
+    wrk -t1 -c1 -d "${idle_duration}s" --latency -s "$lua/health.lua" "$url/health" > "$work/$mode-idle.txt"
+    wrk -t1 -c "$connections" -d "${duration}s" --latency -s "$lua/query.lua" "$url" -- "$rows" "$window" \
+        > "$work/$mode-query.txt" &
+    query_pid=$!
+    wrk -t1 -c1 -d "${duration}s" --latency -s "$lua/health.lua" "$url/health" > "$work/$mode-health.txt"
+    wait "$query_pid"
+    stop_server "$mode"
+
+    qps[$mode]=$(requests_per_second "$work/$mode-query.txt")
+    q50[$mode]=$(percentile_ms "$work/$mode-query.txt" 50)
+    q99[$mode]=$(percentile_ms "$work/$mode-query.txt" 99)
+    idle99[$mode]=$(percentile_ms "$work/$mode-idle.txt" 99)
+    load99[$mode]=$(percentile_ms "$work/$mode-health.txt" 99)
+    errors[$mode]=0
+    for file in warm idle query health; do
+        n=$(error_count "$work/$mode-$file.txt")
+        errors[$mode]=$((errors[$mode] + n))
+        if [ "$(checked_count "$work/$mode-$file.txt")" = "" ]; then fail "$mode: wrk's $file run printed no check"; fi
+    done
+    if [ "${errors[$mode]}" != 0 ]; then
+        fail "$mode: ${errors[$mode]} errors or bad answers"
+        cat "$work/$mode-query.txt" "$work/$mode-health.txt" >&2
+    fi
+    if [ "$(checked_count "$work/$mode-query.txt")" = 0 ]; then fail "$mode: no query was answered"; fi
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
+{
+    echo "| mode | queries/s | query p50 (ms) | query p99 (ms) | /health p99 idle (ms) | /health p99 under load (ms) | under load / idle | errors |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for mode in $modes; do
+        echo "| $mode | ${qps[$mode]} | ${q50[$mode]} | ${q99[$mode]} | ${idle99[$mode]} | ${load99[$mode]} | $(ratio "${load99[$mode]}" "${idle99[$mode]}")× | ${errors[$mode]} |"
+    done
+    echo
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores; $duration s per mode, $connections connections on /query, /health probed every 5 ms on one more; workers: ${workers:-default}."
+    if [ -n "${qps[pool]:-}" ] && [ -n "${qps[nio]:-}" ]; then
+        verdict() { if [ "$1" = 1 ]; then echo "met"; else echo "missed"; fi; }
+        echo
+        echo "- throughput, pool ≥ nio: $(verdict "$(awk -v a="${qps[pool]}" -v b="${qps[nio]}" 'BEGIN { print (a >= b) }')") (${qps[pool]} vs ${qps[nio]} queries/s)"
+        echo "- query p99, pool ≤ nio: $(verdict "$(awk -v a="${q99[pool]}" -v b="${q99[nio]}" 'BEGIN { print (a <= b) }')") (${q99[pool]} vs ${q99[nio]} ms)"
+        echo "- /health p99 under load ≤ 2 × idle, pool: $(verdict "$(awk -v a="${load99[pool]}" -v b="${idle99[pool]}" 'BEGIN { print (a <= 2 * b) }')") (${load99[pool]} vs ${idle99[pool]} ms)"
+    fi
+} | tee "${output:-/dev/null}"
+
+if [ "$failures" != 0 ]; then echo "load.sh: $failures failures" >&2; exit 1; fi
+echo "load.sh: every response checked, every shutdown clean" >&2
