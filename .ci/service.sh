@@ -16,9 +16,10 @@ fi
 
 step "build (release)"
 swift build -c release --package-path "$package" 2>&1 | tee /tmp/sqlite-service-build.log | tail -n 3
-if grep -q 'warning:' /tmp/sqlite-service-build.log; then
-    grep 'warning:' /tmp/sqlite-service-build.log
-    echo "compiler warnings in $package"
+# Our own code (the service, and the library it builds by path) must build with no warning. SwiftPM's notes
+# about the dependencies' files (swift-distributed-tracing's CMakeLists.txt) are not ours.
+if grep -E "^/[^ ]*(/$package/Sources|/Sources/Futures)/[^ ]*: warning:" /tmp/sqlite-service-build.log; then
+    echo "compiler warnings in $package or the library"
     exit 1
 fi
 binary="$(swift build -c release --package-path "$package" --show-bin-path)/SQLiteService"
@@ -80,15 +81,15 @@ step "the service with its defaults: /health, one query, a bad id, SIGTERM"
 start
 [ "$(curl -fsS --max-time 5 "http://127.0.0.1:$port/health")" = ok ] || { echo "/health is not ok"; exit 1; }
 body=$(curl -fsS --max-time 5 "http://127.0.0.1:$port/query?id=123")
-[ "$body" = "$(expected 123 20000 4000)" ] || { echo "wrong answer for id=123: $body"; exit 1; }
+[ "$body" = "$(expected 123 20000 2000)" ] || { echo "wrong answer for id=123: $body"; exit 1; }
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/query?id=oops")
 [ "$code" = 400 ] || { echo "a bad id got HTTP $code, not 400"; exit 1; }
 stop
 
 step "SIGTERM while queries are in flight: each is answered, then the service exits 0"
-# One worker and long queries (about 20-50 ms each), so most of the 16 are still queued or running when
-# SIGTERM comes. A request may be refused (curl's exit 7) only if it had not connected yet.
-start --workers 1 --rows 1000000 --window 1000000
+# One worker and long queries (300,000 rows each, tens of milliseconds), so most of the 16 are still queued
+# or running when SIGTERM comes. A request may be refused (curl's exit 7) only if it had not connected yet.
+start --workers 1 --rows 300000 --window 300000
 launched=$(date +%s.%N)
 pids=()
 for i in $(seq 16); do
@@ -105,7 +106,7 @@ for i in $(seq 16); do
     wait "${pids[$((i - 1))]}" || status=$?
     if [ "$status" = 7 ]; then refused=$((refused + 1)); continue; fi
     read -r code seconds < "$work/drain-$i.code" || true
-    if [ "$status" != 0 ] || [ "$code" != 200 ] || [ "$(cat "$work/drain-$i.body")" != "$(expected "$i" 1000000 1000000)" ]; then
+    if [ "$status" != 0 ] || [ "$code" != 200 ] || [ "$(cat "$work/drain-$i.body")" != "$(expected "$i" 300000 300000)" ]; then
         echo "request $i lost or wrong at shutdown: curl exit $status, HTTP ${code:-none}: $(cat "$work/drain-$i.err" "$work/drain-$i.body")"
         exit 1
     fi

@@ -19,7 +19,7 @@ connections=16
 modes="pool preference nio direct"
 workers=""
 rows=20000
-window=4000
+window=2000
 build=1
 smoke=0
 output=""
@@ -109,9 +109,10 @@ error_count() {
 checked_count() { awk '/^checked [0-9]+ responses/ { print $2 }' "$1"; }
 
 lua="$here/load"
-declare -A qps q50 q99 idle99 load99 errors
+declare -A qps q50 q99 idle99 load99 errors loadavg
 for mode in $modes; do
     echo "--- $mode: $duration s of load, $connections connections" >&2
+    loadavg[$mode]=$(cut -d' ' -f1 /proc/loadavg)  # the machine's own load before the run, for context
     start_server "$mode"
     url="http://127.0.0.1:$port"
     # Warm up (threads, connections, page cache); not measured, but checked.
@@ -144,13 +145,13 @@ done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
 {
-    echo "| mode | queries/s | query p50 (ms) | query p99 (ms) | /health p99 idle (ms) | /health p99 under load (ms) | under load / idle | errors |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| mode | queries/s | query p50 (ms) | query p99 (ms) | /health p99 idle (ms) | /health p99 under load (ms) | under load / idle | errors | machine load before |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     for mode in $modes; do
-        echo "| $mode | ${qps[$mode]} | ${q50[$mode]} | ${q99[$mode]} | ${idle99[$mode]} | ${load99[$mode]} | $(ratio "${load99[$mode]}" "${idle99[$mode]}")× | ${errors[$mode]} |"
+        echo "| $mode | ${qps[$mode]} | ${q50[$mode]} | ${q99[$mode]} | ${idle99[$mode]} | ${load99[$mode]} | $(ratio "${load99[$mode]}" "${idle99[$mode]}")× | ${errors[$mode]} | ${loadavg[$mode]} |"
     done
     echo
-    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores; $duration s per mode, $connections connections on /query, /health probed every 5 ms on one more; workers: ${workers:-default}."
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores; $duration s per mode, $connections connections on /query, /health probed every 5 ms on one more; workers: ${workers:-$(nproc) (the default)}; machine load: the 1-minute load average before each mode."
     if [ -n "${qps[pool]:-}" ] && [ -n "${qps[nio]:-}" ]; then
         verdict() { if [ "$1" = 1 ]; then echo "met"; else echo "missed"; fi; }
         echo
@@ -160,5 +161,6 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else
     fi
 } | tee "${output:-/dev/null}"
 
+echo >&2
 if [ "$failures" != 0 ]; then echo "load.sh: $failures failures" >&2; exit 1; fi
 echo "load.sh: every response checked, every shutdown clean" >&2

@@ -11,7 +11,7 @@ end
 
 function init(args)
     rows = tonumber(args[1]) or 20000
-    window = tonumber(args[2]) or 4000
+    window = tonumber(args[2]) or 2000
     prefix = { [0] = 0 }
     for i = 0, rows - 1 do
         prefix[i + 1] = prefix[i] + (i * 7919) % 1009

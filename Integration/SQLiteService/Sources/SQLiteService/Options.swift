@@ -23,12 +23,14 @@ struct ServiceOptions: Sendable {
     /// Readings in the database.
     var rows = 20_000
     /// Readings each query aggregates.
-    var window = 4_000
+    var window = 2_000
 
-    /// The default pool size: the queries are CPU-bound once SQLite's page cache holds the small file, so
-    /// threads beyond the cores only queue on them; two per core keep every core busy while a thread waits
-    /// on a file lock or the disk, and bound how many blocking calls run at once.
-    static var defaultWorkers: Int { 2 * ProcessInfo.processInfo.activeProcessorCount }
+    /// The default pool size: one thread per core. Each query here is CPU work (the small file sits in
+    /// SQLite's page cache), so a thread per core keeps every core busy, and more threads would only queue
+    /// on the cores and take time from the event loops that answer `/health`. For a database that mostly
+    /// waits (on a disk, or a server across the network), size the pool for the calls you want in flight
+    /// instead: threads that wait cost no CPU.
+    static var defaultWorkers: Int { ProcessInfo.processInfo.activeProcessorCount }
 
     static let usage = """
         usage: SQLiteService [--host H] [--port P] [--mode pool|preference|nio|direct] [--workers N]
