@@ -17,7 +17,7 @@ struct SQLiteError: Error, CustomStringConvertible {
 final class SQLiteConnection {
     let handle: OpaquePointer
 
-    /// Opens (or, with `create`, creates) the database file at `path`.
+    /// Opens the database file at `path`: read-only, or read-write and created if it does not exist.
     init(path: String, readOnly: Bool) throws {
         var handle: OpaquePointer?
         let flags =
