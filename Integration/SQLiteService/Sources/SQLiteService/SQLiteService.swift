@@ -17,7 +17,9 @@ struct SQLiteService {
             Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
         let logger = Logger(label: "SQLiteService")  // swift-log's default: info and above, to standard error
 
-        // The database: a temporary file, made and filled before the server starts, removed at exit.
+        // The database: a temporary file, made and filled before the server starts, removed at exit. A
+        // blocking call on a cooperative thread, knowingly: nothing else runs yet, and the pool's workers
+        // could not open their connections before the file exists.
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("sqlite-service-\(ProcessInfo.processInfo.processIdentifier).db").path
         try ReadingsDatabase.create(at: path, rows: options.rows)
@@ -72,6 +74,6 @@ struct SQLiteService {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
-        logger.info("stopped: every request answered, the pools drained")
+        logger.info("stopped: the server answered its requests in flight, then the pools drained")
     }
 }
