@@ -1,32 +1,36 @@
 #!/usr/bin/env bash
-# Load harness for the SQLite service. For each way of making the blocking call (--mode), it starts the
-# service on a free loopback port, measures /health alone (the idle baseline), then drives /query with wrk
-# while a second, light wrk probes /health at the same time, and stops the service with SIGTERM (it must
-# exit 0 within 20 s). Every response is checked (status and body, by load/query.lua and load/health.lua);
-# any bad answer, socket error or unclean exit fails the run. Prints a markdown table.
+# Load harness for the SQLite service. It starts one service per way of making the blocking call (--mode),
+# each on a free loopback port, and measures them in interleaved rounds (each round takes the modes in a
+# rotated order), so load from other programs on the machine falls on every mode alike. In each round, for
+# each mode: /health alone (the idle baseline: one connection, a request every 5 ms), then /query driven by
+# wrk while a second, light wrk probes /health at the same time. At the end every service gets SIGTERM and
+# must exit 0 within 20 s. Every response is checked (status and body, by load/query.lua and
+# load/health.lua); any bad answer, socket error or unclean exit fails the run. Prints a markdown table:
+# queries/s is the mean of the rounds, each latency the median of the rounds' values.
 #
-#   Integration/SQLiteService/load.sh                 # the full run: 15 s per mode, about 2 minutes
-#   Integration/SQLiteService/load.sh --smoke         # CI: 3 s per mode
-#   options: --duration S  --connections N  --workers N  --modes "pool nio"  --skip-build  --output FILE
+#   Integration/SQLiteService/load.sh                 # the full run: 5 rounds of 4 s per mode, about 3 minutes
+#   Integration/SQLiteService/load.sh --smoke         # CI: 1 round of 3 s per mode
+#   options: --duration S (per mode, over all rounds)  --rounds N  --connections N  --workers N
+#            --modes "pool nio"  --skip-build  --output FILE
 #
 # Loopback only (127.0.0.1); every wrk run is bounded by -d. Needs wrk, curl and python3 (for a free port).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-duration=15
-idle_duration=15
+duration=20
+rounds=5
 connections=16
 modes="pool preference nio direct"
 workers=""
 rows=20000
 window=2000
 build=1
-smoke=0
 output=""
 while [ $# -gt 0 ]; do
     case "$1" in
-        --smoke) smoke=1; duration=3; idle_duration=2; connections=8 ;;
-        --duration) duration=$2; idle_duration=$2; shift ;;
+        --smoke) duration=3; rounds=1; connections=8 ;;
+        --duration) duration=$2; shift ;;
+        --rounds) rounds=$2; shift ;;
         --connections) connections=$2; shift ;;
         --workers) workers=$2; shift ;;
         --modes) modes=$2; shift ;;
@@ -36,6 +40,8 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
+slice=$((duration / rounds))
+[ "$slice" -ge 1 ] || { echo "load.sh: --duration must be at least --rounds seconds" >&2; exit 2; }
 for tool in wrk curl python3; do
     command -v "$tool" > /dev/null || { echo "load.sh: $tool is missing (apt-get install -y wrk curl python3)" >&2; exit 2; }
 done
@@ -43,9 +49,9 @@ done
 if [ "$build" = 1 ]; then swift build -c release --package-path "$here" > /dev/null; fi
 binary="$(swift build -c release --package-path "$here" --show-bin-path)/SQLiteService"
 work=$(mktemp -d /tmp/sqlite-service-load.XXXXXX)
-server_pid=""
+declare -A server_pid port
 cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2> /dev/null; then kill -KILL "$server_pid" 2> /dev/null || true; fi
+    for pid in "${server_pid[@]}"; do kill -KILL "$pid" 2> /dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -58,15 +64,15 @@ free_port() {
 
 # start_server MODE: starts the service in the background and waits (at most 30 s) for /health.
 start_server() {
-    port=$(free_port)
+    port[$1]=$(free_port)
     local extra=()
     if [ -n "$workers" ]; then extra=(--workers "$workers"); fi
-    "$binary" --host 127.0.0.1 --port "$port" --mode "$1" --rows "$rows" --window "$window" "${extra[@]}" \
+    "$binary" --host 127.0.0.1 --port "${port[$1]}" --mode "$1" --rows "$rows" --window "$window" "${extra[@]}" \
         > "$work/server-$1.log" 2>&1 &
-    server_pid=$!
+    server_pid[$1]=$!
     for _ in $(seq 300); do  # a process start has no event to wait on: poll, bounded
-        if curl -fsS --max-time 1 "http://127.0.0.1:$port/health" > /dev/null 2>&1; then return 0; fi
-        kill -0 "$server_pid" 2> /dev/null || break
+        if curl -fsS --max-time 1 "http://127.0.0.1:${port[$1]}/health" > /dev/null 2>&1; then return 0; fi
+        kill -0 "${server_pid[$1]}" 2> /dev/null || break
         sleep 0.1
     done
     cat "$work/server-$1.log" >&2
@@ -76,18 +82,19 @@ start_server() {
 
 # stop_server MODE: SIGTERM, then the process must exit 0 within 20 s.
 stop_server() {
-    kill -TERM "$server_pid"
+    local pid=${server_pid[$1]}
+    kill -TERM "$pid"
     for _ in $(seq 200); do
-        kill -0 "$server_pid" 2> /dev/null || break
+        kill -0 "$pid" 2> /dev/null || break
         sleep 0.1
     done
-    if kill -0 "$server_pid" 2> /dev/null; then
+    if kill -0 "$pid" 2> /dev/null; then
         fail "$1: the service did not exit within 20 s of SIGTERM"
-        kill -KILL "$server_pid"
+        kill -KILL "$pid"
     fi
     local status=0
-    wait "$server_pid" || status=$?
-    server_pid=""
+    wait "$pid" || status=$?
+    unset "server_pid[$1]"
     [ "$status" = 0 ] || { fail "$1: the service exited with status $status after SIGTERM"; cat "$work/server-$1.log" >&2; }
 }
 
@@ -108,50 +115,64 @@ error_count() {
 }
 checked_count() { awk '/^checked [0-9]+ responses/ { print $2 }' "$1"; }
 
-lua="$here/load"
-declare -A qps q50 q99 idle99 load99 errors loadavg
-for mode in $modes; do
-    echo "--- $mode: $duration s of load, $connections connections" >&2
-    loadavg[$mode]=$(cut -d' ' -f1 /proc/loadavg)  # the machine's own load before the run, for context
-    start_server "$mode"
-    url="http://127.0.0.1:$port"
-    # Warm up (threads, connections, page cache); not measured, but checked.
-    wrk -t1 -c "$connections" -d 1s -s "$lua/query.lua" "$url" -- "$rows" "$window" > "$work/$mode-warm.txt"
-    wrk -t1 -c1 -d "${idle_duration}s" --latency -s "$lua/health.lua" "$url/health" > "$work/$mode-idle.txt"
-    wrk -t1 -c "$connections" -d "${duration}s" --latency -s "$lua/query.lua" "$url" -- "$rows" "$window" \
-        > "$work/$mode-query.txt" &
-    query_pid=$!
-    wrk -t1 -c1 -d "${duration}s" --latency -s "$lua/health.lua" "$url/health" > "$work/$mode-health.txt"
-    wait "$query_pid"
-    stop_server "$mode"
+# The median of the numbers on standard input.
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+mean() { awk '{ s += $1 } END { if (NR) printf "%.0f", s / NR; else print "-" }'; }
 
-    qps[$mode]=$(requests_per_second "$work/$mode-query.txt")
-    q50[$mode]=$(percentile_ms "$work/$mode-query.txt" 50)
-    q99[$mode]=$(percentile_ms "$work/$mode-query.txt" 99)
-    idle99[$mode]=$(percentile_ms "$work/$mode-idle.txt" 99)
-    load99[$mode]=$(percentile_ms "$work/$mode-health.txt" 99)
-    errors[$mode]=0
-    for file in warm idle query health; do
-        n=$(error_count "$work/$mode-$file.txt")
-        errors[$mode]=$((errors[$mode] + n))
-        if [ "$(checked_count "$work/$mode-$file.txt")" = "" ]; then fail "$mode: wrk's $file run printed no check"; fi
+lua="$here/load"
+for mode in $modes; do start_server "$mode"; done
+for mode in $modes; do
+    # Warm up (threads, connections, page cache); not measured, but checked.
+    wrk -t1 -c "$connections" -d 1s -s "$lua/query.lua" "http://127.0.0.1:${port[$mode]}" -- "$rows" "$window" \
+        > "$work/$mode-warm.txt"
+done
+read -r -a order <<< "$modes"
+loads=()
+for round in $(seq "$rounds"); do
+    loads+=("$(cut -d' ' -f1 /proc/loadavg)")  # the machine's own load, for context
+    shift_by=$(((round - 1) % ${#order[@]}))
+    for mode in "${order[@]:shift_by}" "${order[@]:0:shift_by}"; do
+        echo "--- round $round/$rounds, $mode: $slice s idle, $slice s of load ($connections connections)" >&2
+        url="http://127.0.0.1:${port[$mode]}"
+        wrk -t1 -c1 -d "${slice}s" --latency -s "$lua/health.lua" "$url/health" > "$work/$mode-$round-idle.txt"
+        wrk -t1 -c "$connections" -d "${slice}s" --latency -s "$lua/query.lua" "$url" -- "$rows" "$window" \
+            > "$work/$mode-$round-query.txt" &
+        query_pid=$!
+        wrk -t1 -c1 -d "${slice}s" --latency -s "$lua/health.lua" "$url/health" > "$work/$mode-$round-health.txt"
+        wait "$query_pid"
     done
-    if [ "${errors[$mode]}" != 0 ]; then
-        fail "$mode: ${errors[$mode]} errors or bad answers"
-        cat "$work/$mode-query.txt" "$work/$mode-health.txt" >&2
-    fi
-    if [ "$(checked_count "$work/$mode-query.txt")" = 0 ]; then fail "$mode: no query was answered"; fi
+done
+for mode in $modes; do stop_server "$mode"; done
+
+declare -A qps q50 q99 idle99 load99 errors
+for mode in $modes; do
+    qps[$mode]=$(for r in $(seq "$rounds"); do requests_per_second "$work/$mode-$r-query.txt"; echo; done | mean)
+    q50[$mode]=$(for r in $(seq "$rounds"); do percentile_ms "$work/$mode-$r-query.txt" 50; echo; done | median)
+    q99[$mode]=$(for r in $(seq "$rounds"); do percentile_ms "$work/$mode-$r-query.txt" 99; echo; done | median)
+    idle99[$mode]=$(for r in $(seq "$rounds"); do percentile_ms "$work/$mode-$r-idle.txt" 99; echo; done | median)
+    load99[$mode]=$(for r in $(seq "$rounds"); do percentile_ms "$work/$mode-$r-health.txt" 99; echo; done | median)
+    errors[$mode]=0
+    for file in "$work/$mode-warm.txt" "$work/$mode"-*-{idle,query,health}.txt; do
+        n=$(error_count "$file")
+        errors[$mode]=$((errors[$mode] + n))
+        if [ "$(checked_count "$file")" = "" ]; then fail "$mode: wrk printed no check in $(basename "$file")"; fi
+        if [ "$n" != 0 ]; then cat "$file" >&2; fi
+    done
+    if [ "${errors[$mode]}" != 0 ]; then fail "$mode: ${errors[$mode]} errors or bad answers"; fi
+    for r in $(seq "$rounds"); do
+        if [ "$(checked_count "$work/$mode-$r-query.txt")" = 0 ]; then fail "$mode: no query was answered in round $r"; fi
+    done
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
 {
-    echo "| mode | queries/s | query p50 (ms) | query p99 (ms) | /health p99 idle (ms) | /health p99 under load (ms) | under load / idle | errors | machine load before |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| mode | queries/s | query p50 (ms) | query p99 (ms) | /health p99 idle (ms) | /health p99 under load (ms) | under load / idle | errors |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     for mode in $modes; do
-        echo "| $mode | ${qps[$mode]} | ${q50[$mode]} | ${q99[$mode]} | ${idle99[$mode]} | ${load99[$mode]} | $(ratio "${load99[$mode]}" "${idle99[$mode]}")× | ${errors[$mode]} | ${loadavg[$mode]} |"
+        echo "| $mode | ${qps[$mode]} | ${q50[$mode]} | ${q99[$mode]} | ${idle99[$mode]} | ${load99[$mode]} | $(ratio "${load99[$mode]}" "${idle99[$mode]}")× | ${errors[$mode]} |"
     done
     echo
-    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores; $duration s per mode, $connections connections on /query, /health probed every 5 ms on one more; workers: ${workers:-$(nproc) (the default)}; machine load: the 1-minute load average before each mode."
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $rounds round(s) of $slice s per mode; $connections connections on /query, /health probed every 5 ms on one more; workers: ${workers:-$(nproc) (the default)}; the machine's 1-minute load average at the start of each round: ${loads[*]}."
     if [ -n "${qps[pool]:-}" ] && [ -n "${qps[nio]:-}" ]; then
         verdict() { if [ "$1" = 1 ]; then echo "met"; else echo "missed"; fi; }
         echo
