@@ -53,8 +53,8 @@ final class ReadingsReader {
             """)
     }
 
-    /// The blocking call: summarizes the `count` readings from id `start` on. Takes a fraction of a
-    /// millisecond of real SQLite work (a range scan and four aggregates), on the calling thread.
+    /// The blocking call: summarizes the `count` readings from id `start` on, on the calling thread. With
+    /// the default window of 2000 rows, about 0.6 ms of real SQLite work (a range scan and four aggregates).
     func summary(from start: Int, count: Int) throws -> WindowSummary {
         try statement.reset(binding: Int64(start), Int64(count))
         guard try statement.step() else {
