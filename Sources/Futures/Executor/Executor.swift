@@ -22,18 +22,37 @@ public protocol Executor: AnyObject, Sendable {
 }
 
 extension Executor {
-    /// Stops taking work; by default waits for the started work to finish and runs the queued work.
+    // The defaults of `shutdown(wait:cancelFutures:)` are three overloads, not one method with default
+    // arguments: a method named `shutdown(wait:cancelFutures:)` here would also satisfy the requirement,
+    // so a conformer that forgot to implement it would compile and then call itself forever. With these,
+    // it does not compile. Every call reads as before: `shutdown()`, `shutdown(wait: false)`,
+    // `shutdown(cancelFutures: true)`, and both arguments reach the requirement itself.
+
+    /// Stops taking work, waits for the started work to finish and runs the queued work: the same as
+    /// ``shutdown(wait:cancelFutures:)`` with `wait: true, cancelFutures: false`.
     ///
     /// May be called many times and from any thread. ``submit(_:)`` throws ``ExecutorError/shutDown``
     /// afterwards.
+    public func shutdown() {
+        shutdown(wait: true, cancelFutures: false)
+    }
+
+    /// Stops taking work; queued work still runs. The same as ``shutdown(wait:cancelFutures:)`` with
+    /// `cancelFutures: false`.
     ///
-    /// - Parameters:
-    ///   - wait: if `true` (the default), returns after every started task has finished and every worker
-    ///     thread has exited.
-    ///   - cancelFutures: if `true`, cancels every future that has not started; their waiters and callbacks
-    ///     see the cancellation before `shutdown` returns. Default `false`: queued work still runs.
-    public func shutdown(wait: Bool = true, cancelFutures: Bool = false) {
-        shutdown(wait: wait, cancelFutures: cancelFutures)
+    /// - Parameter wait: if `true`, returns after every started task has finished and every worker
+    ///   thread has exited.
+    public func shutdown(wait: Bool) {
+        shutdown(wait: wait, cancelFutures: false)
+    }
+
+    /// Stops taking work and waits for the started work to finish. The same as
+    /// ``shutdown(wait:cancelFutures:)`` with `wait: true`.
+    ///
+    /// - Parameter cancelFutures: if `true`, cancels every future that has not started; their waiters and
+    ///   callbacks see the cancellation before `shutdown` returns. If `false`, queued work still runs.
+    public func shutdown(cancelFutures: Bool) {
+        shutdown(wait: true, cancelFutures: cancelFutures)
     }
 
     /// Applies `transform` to every item on the executor's threads and returns the results in input

@@ -23,23 +23,4 @@ extension Future {
             return .failure(FutureError.cancelled)
         }
     }
-
-    /// Suspends until the future is done, `deadline` passes or the task is cancelled, and returns its
-    /// result (cancellation of the future as `.failure(FutureError.cancelled)`).
-    ///
-    /// - Throws: `CancellationError` if the task is cancelled first; ``FutureError/timedOut`` if
-    ///   `deadline` passes first.
-    @usableFromInline
-    func outcome(until deadline: Deadline?) async throws -> Result<Value, any Error> {
-        if let outcome = doneOutcome { return outcome }
-        if let deadline, deadline.hasPassed { throw FutureError.timedOut }
-        let event = AsyncEvent()
-        if addObserver(event) {
-            await event.waitUnlessCancelled(until: deadline)
-            removeObserver(event)
-        }
-        if let outcome = doneOutcome { return outcome }
-        try Task.checkCancellation()
-        throw FutureError.timedOut
-    }
 }

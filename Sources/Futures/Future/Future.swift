@@ -105,7 +105,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         // The one place a stored value is destroyed: the machine's own layout holds it as plain bytes.
         if case .succeeded(let stored) = machine.phase { stored.destroy(as: Value.self) }
         guard summary.load(ordering: .relaxed) & FutureStateMachine<Value>.unreadErrorBit != 0, let error = machine.unretrievedError else { return }
-        UnretrievedErrors.report(error, attachment: machine.attachment)
+        FutureAttachment.reportUnretrieved(error, attachment: machine.attachment)
     }
 
     // MARK: Reading the state
@@ -207,7 +207,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// The blocking part of ``waitForResult(until:)``, kept out of line: it runs once per real wait.
     @usableFromInline
     func waitUntilDone(until deadline: Deadline?) throws(FutureError) -> Result<Value, any Error> {
-        if deadline.map({ !$0.hasPassed }) ?? true, WorkerContext.runInlineIfQueuedHere(self) {
+        if deadline.map({ !$0.hasPassed }) ?? true, runInlineIfQueuedHere() {
             if let result = try doneResult() { return result }
         }
         let parker = Parker.current

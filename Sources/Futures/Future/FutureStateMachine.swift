@@ -37,7 +37,7 @@ struct FutureStateMachine<Value: Sendable> {
     // Declared in this order so the machine packs into 26 bytes, whatever `Value` is.
     @usableFromInline var listeners: [Listener<Value>] = []
     @usableFromInline var phase: Phase
-    /// Whether a failure's error reached a caller (see ``UnretrievedErrors``).
+    /// Whether a failure's error reached a caller (see ``FutureAttachment/reportUnretrieved(_:attachment:)``).
     @usableFromInline var errorRetrieved = false
 
     @inlinable
@@ -195,7 +195,7 @@ struct FutureStateMachine<Value: Sendable> {
         }
     }
 
-    /// Set in ``summary`` when the machine holds an error no caller has read (see ``UnretrievedErrors``).
+    /// Set in ``summary`` when the machine holds an error no caller has read (see ``FutureAttachment/reportUnretrieved(_:attachment:)``).
     @inlinable static var unreadErrorBit: UInt8 { 4 }
 
     /// The machine in one byte, which `Future` copies beside its lock after every event for readers that

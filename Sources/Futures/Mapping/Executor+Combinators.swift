@@ -226,6 +226,7 @@ extension Executor {
         return futures
     }
 }
+
 /// The failures `invokeAny` has seen, kept by task so the final error lists them in task order.
 private struct FailureCollector<T: Sendable> {
     let futures: [Future<T>]

@@ -48,6 +48,7 @@ struct StreamingMapCursor<Input: IteratorProtocol, T: Sendable> where Input.Elem
         return try buffer.valueOrFinish(result)
     }
 }
+
 extension StreamingMapBuffer {
     /// The value of `result`; on a failure, ends the stream (cancelling the rest) and throws.
     func valueOrFinish(_ result: Result<T, any Error>) throws -> T {

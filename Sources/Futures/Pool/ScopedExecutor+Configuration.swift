@@ -37,6 +37,7 @@ public func withThreadPoolExecutor<R>(
     defer { pool.shutdown(wait: true, cancelFutures: onExit.cancelFutures) }
     return try body(pool)
 }
+
 /// Runs `body` with a new thread pool and shuts the pool down as `onExit` says before returning, also when
 /// `body` throws.
 ///
@@ -71,6 +72,7 @@ public func withThreadPoolExecutor<R>(
         maxWorkers: maxWorkers, threadNamePrefix: threadNamePrefix, initializer: initializer,
         configuration: ThreadPoolConfiguration(), onExit: onExit, body)
 }
+
 /// Runs async `body` with a new thread pool made with production controls, and shuts the pool down as
 /// `onExit` says before returning, also when `body` throws, without blocking a thread while the workers
 /// exit.
@@ -113,6 +115,7 @@ public func withThreadPoolExecutor<R>(
     await pool.shutdownAsync(cancelFutures: onExit.cancelFutures)
     return result
 }
+
 /// Runs async `body` with a new thread pool and shuts the pool down as `onExit` says before returning,
 /// also when `body` throws, without blocking a thread while the workers exit.
 ///

@@ -27,6 +27,7 @@ public func withThreadPoolExecutor<R>(
     defer { pool.shutdown(wait: true, cancelFutures: false) }
     return try body(pool)
 }
+
 /// Runs async `body` with a new thread pool and shuts the pool down before returning, also when `body`
 /// throws, without blocking a thread while it waits for the workers to exit.
 ///

@@ -190,20 +190,6 @@ final class ThreadPoolCore: Sendable {
         }
     }
 
-    /// On a worker of this pool: if `task` waits in the queue, takes it out and runs it on this thread.
-    /// Returns whether it ran. `ticket` reads the ticket the future was queued with; it is called with the
-    /// pool's lock held, which guards that field.
-    ///
-    /// - Complexity: O(1) (see ``PoolStateMachine/removeQueued(_:ticket:)``).
-    func runIfQueued(_ task: QueuedTask, ticket: () -> UInt32) -> Bool {
-        let (removed, roomWaiter) = state.withLock { $0.removeQueued(task.object, ticket: ticket()) }
-        guard removed else { return false }
-        roomWaiter?.wake()
-        let outcome = task.runQueued()
-        state.withLock { $0.ranInline(outcome) }.forEach { $0.wake() }
-        return true
-    }
-
     // MARK: Workers
 
     /// Makes the pool start its worker threads with `starter` from now on: for tests, which stand in a

@@ -37,4 +37,5 @@ struct Locked<Value: ~Copyable>: ~Copyable {
         }
     }
 }
+
 extension Locked: Sendable where Value: ~Copyable {}

@@ -19,8 +19,9 @@
 ///   completion (each future's status is read once, one waiter is registered on each future not done, and on a pool
 ///   worker each is offered once to run inline).
 public func asCompleted<T>(_ futures: some Sequence<Future<T>>) -> AsCompleted<T> {
-    AsCompleted(futures: Array(futures), deadline: nil)
+    AsCompleted(futures: Array(futures))
 }
+
 /// Yields futures in completion order until a deadline; running out of time throws
 /// ``FutureError/timedOut``.
 ///
@@ -46,6 +47,7 @@ public func asCompleted<T>(_ futures: some Sequence<Future<T>>) -> AsCompleted<T
 public func asCompleted<T>(_ futures: some Sequence<Future<T>>, timeout: Duration?) -> AsCompletedWithTimeout<T> {
     AsCompletedWithTimeout(futures: Array(futures), deadline: Deadline.after(timeout))
 }
+
 /// Yields futures of any value types in completion order; see ``asCompleted(_:)``.
 ///
 /// - Parameter futures: the futures, each wrapped in ``AnyFuture``.
@@ -56,10 +58,10 @@ public func asCompleted<T>(_ futures: some Sequence<Future<T>>, timeout: Duratio
 public func asCompleted(_ futures: some Sequence<AnyFuture>) -> AsCompletedAny {
     AsCompletedAny(futures: Array(futures))
 }
+
 /// The futures of ``asCompleted(_:)->AsCompleted<T>`` in completion order, for `for … in` and `for try await … in`.
 public struct AsCompleted<T: Sendable>: Sequence, AsyncSequence, Sendable {
     let futures: [Future<T>]
-    let deadline: Deadline?
 
     /// Makes a blocking iterator.
     public func makeIterator() -> Iterator { Iterator(stream: CompletionStream(futures, deadline: nil)) }
@@ -91,6 +93,7 @@ public struct AsCompleted<T: Sendable>: Sequence, AsyncSequence, Sendable {
         }
     }
 }
+
 /// The futures of ``asCompleted(_:timeout:)`` in completion order, with a deadline.
 ///
 /// Not a `Sequence`, whose `next()` cannot throw: iterate with ``makeIterator()`` and
@@ -141,6 +144,7 @@ public struct AsCompletedWithTimeout<T: Sendable>: AsyncSequence, Sendable {
         }
     }
 }
+
 /// The futures of ``asCompleted(_:)->AsCompletedAny`` in completion order.
 public struct AsCompletedAny: Sequence, AsyncSequence, Sendable {
     let futures: [AnyFuture]

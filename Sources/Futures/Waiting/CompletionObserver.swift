@@ -10,6 +10,7 @@ protocol CompletionObserver: AnyObject, Sendable {
     ///   - failed: `true` if it finished with an error (a cancelled future did not fail).
     func futureDidComplete(_ future: ObjectIdentifier, failed: Bool)
 }
+
 extension Parker: CompletionObserver {
     func futureDidComplete(_ future: ObjectIdentifier, failed: Bool) { unpark() }
 }

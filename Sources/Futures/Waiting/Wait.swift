@@ -28,6 +28,7 @@ public func wait<T>(
 ) -> (done: Set<Future<T>>, notDone: Set<Future<T>>) {
     GroupWait(futures, returnWhen: returnWhen).run(until: Deadline.after(timeout))
 }
+
 /// Waits for a group of futures of any value types; see ``wait(_:timeout:returnWhen:)-72rj2``.
 ///
 /// - Parameters:
@@ -42,6 +43,7 @@ public func wait(
 ) -> (done: Set<AnyFuture>, notDone: Set<AnyFuture>) {
     GroupWait(futures, returnWhen: returnWhen).run(until: Deadline.after(timeout))
 }
+
 /// Waits for a group of futures without blocking a thread.
 ///
 /// The same as the blocking ``wait(_:timeout:returnWhen:)-72rj2``, but the task
@@ -60,6 +62,7 @@ public func wait<T>(
 ) async -> (done: Set<Future<T>>, notDone: Set<Future<T>>) {
     await GroupWait(futures, returnWhen: returnWhen).run(until: Deadline.after(timeout))
 }
+
 /// Waits for a group of futures of any value types without blocking a thread.
 ///
 /// - Parameters:
@@ -73,6 +76,7 @@ public func wait(
 ) async -> (done: Set<AnyFuture>, notDone: Set<AnyFuture>) {
     await GroupWait(futures, returnWhen: returnWhen).run(until: Deadline.after(timeout))
 }
+
 /// One call of `wait`: the futures, the rule, and the waiting.
 ///
 /// Every step is one pass over the futures, each reading a future's status once (an atomic load, no

@@ -29,7 +29,8 @@ protocol WaitTarget: AnyObject, Sendable {
     /// Registers `observer`; returns `false` (registering nothing) if the future is already done.
     func addObserver(_ observer: any CompletionObserver) -> Bool
     func removeObserver(_ observer: any CompletionObserver)
-    /// On a pool worker, runs the future's work here if it waits in this pool's queue.
+    /// On a pool worker, runs the future's work here if it waits in this pool's queue (see
+    /// ``Future/runInlineIfQueuedHere()``, the one help-while-waiting path).
     func runInlineIfQueuedHere() -> Bool
     /// Blocks until the future is done or `deadline` passes, without reading its result (an error stays
     /// unread). Returns whether it is done.
@@ -57,9 +58,6 @@ extension Future: WaitTarget, WaitElement {
         }
         return true
     }
-
-    @usableFromInline
-    func runInlineIfQueuedHere() -> Bool { WorkerContext.runInlineIfQueuedHere(self) }
 
     @inlinable
     var waitTarget: any WaitTarget { self }

@@ -5,6 +5,7 @@ import Synchronization
 protocol Waker: AnyObject, Sendable {
     func wake()
 }
+
 extension Parker: Waker {
     func wake() { unpark() }
 }
