@@ -82,8 +82,12 @@ struct AsyncTests {
     @Test func preferredJobsShareTheQueueAndTheLimitWithSubmittedWork() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let gate = Gate()
-        let blocker = try pool.submit { gate.wait() }
-        #expect(await eventuallyAsync { blocker.isRunning }, "the only worker is busy")
+        let busy = Gate()
+        let blocker = try pool.submit {
+            busy.open()
+            gate.wait()
+        }
+        #expect(await busy.waitAsync(), "the only worker is busy")
         let task = Task(executorPreference: pool) { currentThreadName() }
         #expect(await eventuallyAsync { pool.queuedCount == 1 }, "the job waits behind the submitted work")
         #expect(pool.threadsStarted == 1)
@@ -135,8 +139,12 @@ struct AsyncTests {
     @Test func jobsSurviveShutdownWithCancelFutures() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let gate = Gate()
-        let blocker = try pool.submit { gate.wait() }
-        #expect(await eventuallyAsync { blocker.isRunning }, "the only worker is busy")
+        let busy = Gate()
+        let blocker = try pool.submit {
+            busy.open()
+            gate.wait()
+        }
+        #expect(await busy.waitAsync(), "the only worker is busy")
         let queued = try pool.submit { 1 }
         let task = Task(executorPreference: pool) { currentThreadName() }
         #expect(await eventuallyAsync { pool.queuedCount == 2 })
@@ -193,7 +201,7 @@ struct AsyncTests {
                     }
                 }
             }
-            #expect(await eventuallyAsync { started.count == calls })
+            #expect(await started.waitAsync(for: calls))
             let clock = ContinuousClock()
             let start = clock.now
             let ticks = await Task.detached {
@@ -217,8 +225,12 @@ struct AsyncTests {
     @Test func cancellingTheTaskCancelsAPendingRun() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let gate = Gate()
-        let blocker = try pool.submit { gate.wait() }
-        #expect(await eventuallyAsync { blocker.isRunning }, "the only worker is busy")
+        let busy = Gate()
+        let blocker = try pool.submit {
+            busy.open()
+            gate.wait()
+        }
+        #expect(await busy.waitAsync(), "the only worker is busy")
         let ran = Counter()
         let task = Task { try await pool.run { ran.increment() } }
         #expect(await eventuallyAsync { pool.queuedCount == 1 }, "run submitted its work behind the blocker")
@@ -259,7 +271,7 @@ struct AsyncTests {
             events.append("run returned")
             return value
         }
-        #expect(await eventuallyAsync { started.isOpen })
+        #expect(await started.waitAsync())
         task.cancel()
         try? await Task.sleep(for: .milliseconds(20))  // room for a wrong early return to show; not for sync
         #expect(events.values.isEmpty, "run did not return while its work was running")
@@ -272,8 +284,12 @@ struct AsyncTests {
     @Test func runOnAPoolShutDownWithCancelFuturesThrowsFutureErrorCancelled() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let gate = Gate()
-        let blocker = try pool.submit { gate.wait() }
-        #expect(await eventuallyAsync { blocker.isRunning }, "the only worker is busy")
+        let busy = Gate()
+        let blocker = try pool.submit {
+            busy.open()
+            gate.wait()
+        }
+        #expect(await busy.waitAsync(), "the only worker is busy")
         let task = Task { try await pool.run { 1 } }
         #expect(await eventuallyAsync { pool.queuedCount == 1 })
         pool.shutdown(wait: false, cancelFutures: true)
@@ -288,13 +304,17 @@ struct AsyncTests {
     @Test func valueEndsAtOnceWhenTheTaskIsCancelledAndLeavesTheFuture() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let gate = Gate()
-        let running = try pool.submit { gate.wait() }
+        let busy = Gate()
+        let running = try pool.submit {
+            busy.open()
+            gate.wait()
+        }
         let pending = try pool.submit { 2 }
         let task = Task {
             _ = try await running.value
             return try await pending.value
         }
-        #expect(await eventuallyAsync { running.isRunning })
+        #expect(await busy.waitAsync())
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(pending.state == .pending, "value does not cancel a future others may hold")
@@ -385,7 +405,7 @@ struct AsyncTests {
                 return item
             }
         }
-        #expect(await eventuallyAsync { started.isOpen })
+        #expect(await started.waitAsync())
         task.cancel()
         try? await Task.sleep(for: .milliseconds(20))  // room for a wrong early return to show; not for sync
         #expect(finished.count == 0, "map waits for its running chunk")

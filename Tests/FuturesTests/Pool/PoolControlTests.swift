@@ -214,19 +214,21 @@ struct PoolControlTests {
                     release.wait()
                 }
             }
-            #expect(eventually { started.count == 3 })
+            #expect(started.wait(for: 3))
             #expect(pool.statistics.threads == 3)
             release.open()
             for future in futures { try future.result() }
         }
         try fillEveryWorker()
-        #expect(eventually { pool.statistics.threads == 1 }, "two retire, the minimum stays")
-        // A retiring worker leaves the count under the pool's lock and calls `workerExiting` just after.
-        #expect(eventually { exits.count == 2 }, "exits: \(exits.count)")
+        // A retiring worker leaves the count under the pool's lock and calls `workerExiting` just after, so
+        // once two exit hooks have run, two workers are off the count.
+        #expect(exits.wait(for: 2), "exits: \(exits.count)")
+        #expect(pool.statistics.threads == 1, "two retire, the minimum stays")
         #expect(pool.statistics.idleThreads == 1)
         try fillEveryWorker()
         #expect(pool.statistics.threadsStarted == 5, "two threads came back")
-        #expect(eventually { pool.statistics.threads == 1 })
+        #expect(exits.wait(for: 4), "exits: \(exits.count)")
+        #expect(pool.statistics.threads == 1)
     }
 
     @Test func withoutKeepAliveThreadsStay() throws {
@@ -395,7 +397,7 @@ struct PoolControlTests {
             #expect(future.state == .finished)
             #expect(reports.values.isEmpty, "not while someone holds it")
         }
-        #expect(eventually { reports.values.count == 1 })
+        #expect(reports.wait(forCount: 1))
         #expect(reports.values == ["TestError(41)"])
     }
 
@@ -407,7 +409,7 @@ struct PoolControlTests {
         }
         _ = try pool.submit {}  // a success is never reported
         pool.shutdown(wait: true)
-        #expect(eventually { reports.values.count == 5 })
+        #expect(reports.wait(forCount: 5))
         #expect(Set(reports.values) == Set((0..<5).map { "TestError(\($0))" }))
     }
 
@@ -435,7 +437,7 @@ struct PoolControlTests {
             #expect(unread.isDone)
         }
         await pool.shutdown()
-        #expect(await eventuallyAsync { reports.values.count == 1 })
+        #expect(await reports.waitAsync(forCount: 1))
         #expect(reports.values == ["TestError(6)"])
     }
 
@@ -450,7 +452,8 @@ struct PoolControlTests {
             #expect(called.wait())
             try pool.waitUntilIdle()
         }
-        #expect(eventually { reports.values == ["TestError(9)"] })
+        #expect(reports.wait(forCount: 1))
+        #expect(reports.values == ["TestError(9)"])
     }
 
     // MARK: Waiting for idle

@@ -43,7 +43,7 @@ struct ThreadPoolTests {
                 return currentThreadName()
             }
         }
-        #expect(eventually { arrived.count == 12 }, "twelve tasks run at once, so twelve threads started")
+        #expect(arrived.wait(for: 12), "twelve tasks run at once, so twelve threads started")
         release.open()
         let names = Set(try futures.map { try $0.result() })
         #expect(names == Set((0..<12).map { "burst_\($0)" }))
