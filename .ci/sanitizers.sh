@@ -10,7 +10,7 @@
 # the uninstrumented Synchronization library, so TSan misses that acquire and reports the data the Mutex
 # guards as raced whenever two threads contend (reproduce: four threads incrementing an Int under
 # Mutex.withLock, built with -sanitize=thread). Test bookkeeping that many threads hit at once therefore
-# uses a pthread-based lock (PThreadLocked in Tests/FuturesTests/Reliability/ReliabilitySupport.swift);
+# uses a pthread-based lock (PThreadLocked in Tests/FuturesTests/Support/ReliabilitySupport.swift);
 # a report in a Mutex-guarded critical section of the library would need the same scrutiny.
 #
 # The race stress tests are bounded in time (FUTURES_STRESS_SECONDS per configuration, 2 by default),

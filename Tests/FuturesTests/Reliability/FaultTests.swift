@@ -128,7 +128,7 @@ extension Reliability {
                 }
             }
             // The failing worker breaks the pool; everything queued fails at once.
-            #expect(eventually { started.count >= failing }, "the n-th worker started")
+            #expect(started.wait(for: failing), "the n-th worker started")
             #expect(eventually { (try? pool.submit { -1 }) == nil }, "the pool breaks")
             release.open()
             let (_, notDone) = wait(futures, timeout: .seconds(30))
@@ -155,14 +155,16 @@ extension Reliability {
         func callbackSubmits() throws {
             let pool = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: uniquePrefix("fc"))
             let inner = Mutex<Future<Int>?>(nil)
+            let submitted = Gate()
             let gate = Gate()
             let first = try pool.submit { gate.wait(); return 1 }
             first.addDoneCallback { _ in
                 inner.withLock { $0 = try? pool.submit { 2 } }
+                submitted.open()
             }
             gate.open()
             #expect(try first.result(timeout: .seconds(30)) == 1)
-            #expect(eventually { inner.withLock { $0 } != nil })
+            #expect(submitted.wait())
             let second = try #require(inner.withLock { $0 })
             #expect(try second.result(timeout: .seconds(30)) == 2)
             pool.shutdown()
@@ -178,10 +180,15 @@ extension Reliability {
             let seen = Mutex<Int?>(nil)
             // Runs on the only worker when `first` finishes; `second` is still queued behind it, so the
             // worker must run it itself rather than deadlock.
-            first.addDoneCallback { _ in seen.withLock { $0 = try? second.result() } }
+            let done = Gate()
+            first.addDoneCallback { _ in
+                seen.withLock { $0 = try? second.result() }
+                done.open()
+            }
             gate.open()
             #expect(try second.result(timeout: .seconds(30)) == 2)
-            #expect(eventually { seen.withLock { $0 } == 2 })
+            #expect(done.wait())
+            #expect(seen.withLock { $0 } == 2)
         }
 
         @Test("A callback may shut the pool down, waiting or not", arguments: [false, true])

@@ -131,7 +131,7 @@ extension Reliability {
             }
             gate.open()
             #expect(try future.result(timeout: .seconds(30)) == 1)
-            #expect(eventually { ran.count == 5 })
+            #expect(ran.wait(for: 5))
             #expect(eventually { tracker.liveCount == 0 }, "\(tracker.liveCount) callbacks' captures still alive")
         }
 

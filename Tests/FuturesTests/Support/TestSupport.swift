@@ -30,24 +30,96 @@ final class Gate: Sendable {
         semaphore.signal()  // pass it on to the next waiter
         return true
     }
+
+    /// ``wait(timeout:)`` for async tests: the blocking wait runs on a thread of its own, so no cooperative
+    /// thread is held while the task is suspended.
+    func waitAsync(timeout: Duration = .seconds(30)) async -> Bool {
+        if isOpen { return true }
+        return await withCheckedContinuation { continuation in
+            _ = startThread { continuation.resume(returning: self.wait(timeout: timeout)) }
+        }
+    }
 }
 
-/// A thread-safe counter.
+/// Gates that open when a count reaches a target: what ``Counter`` and ``Recorder`` use so a test can
+/// wait for the n-th event instead of polling for it.
+final class Milestones: Sendable {
+    private let state = Locked<(count: Int, waiting: [(target: Int, gate: Gate)])>((0, []))
+
+    init() {}
+
+    /// Records that the count is now `count`, opening the gates of every target reached.
+    func reached(_ count: Int) {
+        let opened = state.withLock { state -> [Gate] in
+            state.count = Swift.max(state.count, count)
+            let (done, rest) = (state.waiting.filter { $0.target <= count }, state.waiting.filter { $0.target > count })
+            state.waiting = rest
+            return done.map(\.gate)
+        }
+        opened.forEach { $0.open() }
+    }
+
+    /// A gate that opens once the count reaches `target` (open already if it has).
+    func gate(for target: Int) -> Gate {
+        let gate = Gate()
+        let reached = state.withLock { state -> Bool in
+            if state.count >= target { return true }
+            state.waiting.append((target, gate))
+            return false
+        }
+        if reached { gate.open() }
+        return gate
+    }
+}
+
+/// A thread-safe counter; a test can wait for it to reach a value.
 final class Counter: Sendable {
     private let value = Atomic<Int>(0)
+    private let milestones = Milestones()
     init() {}
     @discardableResult
-    func increment() -> Int { value.wrappingAdd(1, ordering: .relaxed).newValue }
+    func increment() -> Int {
+        let new = value.wrappingAdd(1, ordering: .relaxed).newValue
+        milestones.reached(new)
+        return new
+    }
     var count: Int { value.load(ordering: .relaxed) }
+
+    /// Blocks until the count is at least `target`. Returns `false` if `timeout` passed first.
+    func wait(for target: Int, timeout: Duration = .seconds(30)) -> Bool {
+        milestones.gate(for: target).wait(timeout: timeout)
+    }
+
+    /// ``wait(for:timeout:)`` for async tests.
+    func waitAsync(for target: Int, timeout: Duration = .seconds(30)) async -> Bool {
+        await milestones.gate(for: target).waitAsync(timeout: timeout)
+    }
 }
 
 /// A thread-safe list, for recording the order of events. (`Locked` rather than `Mutex`: the thread
 /// sanitizer cannot see `Synchronization.Mutex` on Linux.)
 final class Recorder<Element: Sendable>: Sendable {
     private let items = Locked<[Element]>([])
+    private let milestones = Milestones()
     init() {}
-    func append(_ element: Element) { items.withLock { $0.append(element) } }
+    func append(_ element: Element) {
+        let count = items.withLock { items in
+            items.append(element)
+            return items.count
+        }
+        milestones.reached(count)
+    }
     var values: [Element] { items.withLock { $0 } }
+
+    /// Blocks until at least `count` elements were recorded. Returns `false` if `timeout` passed first.
+    func wait(forCount count: Int, timeout: Duration = .seconds(30)) -> Bool {
+        milestones.gate(for: count).wait(timeout: timeout)
+    }
+
+    /// ``wait(forCount:timeout:)`` for async tests.
+    func waitAsync(forCount count: Int, timeout: Duration = .seconds(30)) async -> Bool {
+        await milestones.gate(for: count).waitAsync(timeout: timeout)
+    }
 }
 
 /// An error for tests.

@@ -1,0 +1,85 @@
+extension Future {
+    /// The work's value, awaited without blocking any thread.
+    ///
+    /// ```swift
+    /// let future = try pool.submit { blockingRead(fd) }
+    /// let bytes = try await future.value
+    /// ```
+    ///
+    /// The task suspends until the future is done; the thread that completes the future resumes it.
+    /// If the awaiting task is cancelled, the await ends at once with `CancellationError`; the future is
+    /// *not* cancelled, since others may hold it (``Executor/run(_:)`` cancels the work it submitted).
+    ///
+    /// - Throws: the work's own error; ``FutureError/cancelled`` if the future was cancelled;
+    ///   `CancellationError` if the awaiting task was cancelled first.
+    public var value: Value {
+        get async throws { try await value(until: nil) }
+    }
+
+    /// Awaits the value until `deadline`; throws ``FutureError/timedOut`` after it.
+    @usableFromInline
+    func value(until deadline: Deadline?) async throws -> Value {
+        try await outcome(until: deadline).get()
+    }
+
+    /// Suspends until the future is done, `deadline` passes or the task is cancelled, and returns its
+    /// result (cancellation of the future as `.failure(FutureError.cancelled)`).
+    ///
+    /// - Throws: `CancellationError` if the task is cancelled first; ``FutureError/timedOut`` if
+    ///   `deadline` passes first.
+    @usableFromInline
+    func outcome(until deadline: Deadline?) async throws -> Result<Value, any Error> {
+        if let outcome = await awaitOutcome(until: deadline, stoppingOnCancel: true) { return outcome }
+        try Task.checkCancellation()
+        throw FutureError.timedOut
+    }
+
+    /// Suspends until the future is done, whatever happens to the awaiting task, and returns its outcome;
+    /// a cancelled future gives `.failure(FutureError.cancelled)`.
+    @usableFromInline
+    func completion() async -> Result<Value, any Error> {
+        // With no deadline and no stop on cancellation, the wait ends only when the future is done.
+        await awaitOutcome(until: nil, stoppingOnCancel: false) ?? .failure(FutureError.cancelled)
+    }
+
+    /// Awaits a future the caller owns, as ``Executor/run(_:)`` does: cancelling the task cancels the
+    /// future if it has not started (then throws `CancellationError`), else waits for its outcome.
+    func valueCancellingUnstarted() async throws -> Value {
+        let result = await withTaskCancellationHandler {
+            await completion()
+        } onCancel: {
+            cancel()
+        }
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(FutureError.cancelled) where Task.isCancelled:
+            throw CancellationError()
+        case .failure(let error):
+            throw error
+        }
+    }
+
+    /// The one async wait, under ``value``, ``outcome(until:)`` and ``completion()``: suspends until the
+    /// future is done, `deadline` passes, or (if `stoppingOnCancel`) the awaiting task is cancelled, and
+    /// returns the outcome if the future is done by then, `nil` if not.
+    ///
+    /// The task is resumed by the thread that completes the future (through an ``AsyncEvent`` observer,
+    /// after the future's lock is released), by a timer task at the deadline, or by the cancellation
+    /// handler.
+    func awaitOutcome(until deadline: Deadline?, stoppingOnCancel: Bool) async -> Result<Value, any Error>? {
+        if let outcome = doneOutcome { return outcome }
+        if let deadline, deadline.hasPassed { return nil }
+        let event = AsyncEvent()
+        if addObserver(event) {
+            if stoppingOnCancel {
+                await event.waitUnlessCancelled(until: deadline)
+            } else {
+                precondition(deadline == nil, "a wait that ignores cancellation has no deadline")
+                await event.wait()
+            }
+            removeObserver(event)
+        }
+        return doneOutcome
+    }
+}

@@ -1,0 +1,62 @@
+/// One iteration of a streaming map over a `Sequence`: pulls input on the consumer's thread or task only
+/// to keep the buffer full, submits one task per item, and takes results from the buffer. Shared by the
+/// value and `Result` iterators, sync and async.
+struct StreamingMapCursor<Input: IteratorProtocol, T: Sendable> where Input.Element: Sendable {
+    private var input: Input
+    let buffer: StreamingMapBuffer<T>
+    private let transform: @Sendable (Input.Element) throws -> T
+
+    init(input: Input, buffer: StreamingMapBuffer<T>, transform: @escaping @Sendable (Input.Element) throws -> T) {
+        self.input = input
+        self.buffer = buffer
+        self.transform = transform
+    }
+
+    /// Pulls and submits items until `bufferSize` are in flight or the input ends.
+    private mutating func fill() {
+        while buffer.wantsInput {
+            guard let item = input.next() else {
+                buffer.endInput()
+                return
+            }
+            let transform = self.transform
+            buffer.submit { try transform(item) }
+        }
+    }
+
+    /// The next item's result, blocking; `nil` at the end.
+    mutating func nextResult() -> Result<T, any Error>? {
+        fill()
+        return buffer.next()
+    }
+
+    /// The next item's value, blocking; a failure ends the stream (cancelling the rest) and is thrown.
+    mutating func nextValue() throws -> T? {
+        guard let result = nextResult() else { return nil }
+        return try buffer.valueOrFinish(result)
+    }
+
+    /// The next item's result, suspending; `nil` at the end. Task cancellation ends the stream.
+    mutating func nextResult(isolation actor: isolated (any Actor)?) async throws -> Result<T, any Error>? {
+        fill()
+        return try await buffer.nextAsync(isolation: actor)
+    }
+
+    /// The next item's value, suspending; a failure ends the stream (cancelling the rest) and is thrown.
+    mutating func nextValue(isolation actor: isolated (any Actor)?) async throws -> T? {
+        guard let result = try await nextResult(isolation: actor) else { return nil }
+        return try buffer.valueOrFinish(result)
+    }
+}
+
+extension StreamingMapBuffer {
+    /// The value of `result`; on a failure, ends the stream (cancelling the rest) and throws.
+    func valueOrFinish(_ result: Result<T, any Error>) throws -> T {
+        do {
+            return try result.get()
+        } catch {
+            finish()
+            throw error
+        }
+    }
+}

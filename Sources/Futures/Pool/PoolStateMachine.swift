@@ -1,0 +1,692 @@
+/// The thread pool's bookkeeping, with no side effects and no lock but those of the workers' runs (see below): the queue, the idle workers, the
+/// thread count, the pool's lifecycle, the callers waiting for room or for idleness, and the statistics.
+///
+/// Each event returns an action for ``ThreadPoolCore`` to perform after releasing the lock: wake a parked
+/// worker or waiter, start a thread, cancel or fail queued work, wake the threads waiting in
+/// `shutdown(wait: true)`.
+///
+/// Lifecycle: `open` → `shutDown` (by `shutdown`) or `open` → `broken` (an initializer threw); a broken
+/// pool that is shut down stays broken. In both final states no task is accepted; jobs from the Swift
+/// runtime still are, because every enqueued job must run.
+///
+/// A submitted task is *unfinished* from `submit` until the pool is done with it: a worker ran it (or
+/// found it cancelled), or shutdown or a broken pool took it out of the queue. `waitUntilIdle` waits for
+/// the unfinished count to reach zero.
+///
+/// Transitions, by event family (each returns what the core performs after the lock):
+///
+/// ```
+///   lifecycle:  open ──shutdown──▶ shutDown          open ──breakPool──▶ broken (──shutdown──▶ broken)
+///   a task:     submit ──▶ queued ──nextWork──▶ running ──taskFinished / nextWork(finished:)──▶ counted
+///                            │ └──nextWork (long queue)──▶ in a worker's run ──next()──▶ running
+///                            ├──removeQueued + ranInline (a waiting worker runs it) ──▶ counted
+///                            └──shutdown(cancelFutures: true) / breakPool / threadDidNotStart ──▶ counted
+///   a worker:   startThread ──workerStarted──▶ busy ──nextWork──▶ busy | idle | exiting
+///               idle ──(woken by submit / shutdown)──nextWork(wasParked:)──▶ busy | exiting
+///               idle ──keepAliveExpired──▶ leaving ──workerRetired──▶ gone
+///               busy ──workerRetiring (maxTasksPerWorker)──▶ leaving ──workerRetired──▶ gone
+///               exiting ──workerExited──▶ gone          startThread ──threadDidNotStart──▶ gone
+///   waiters:    awaitIdle / awaitExit / awaitTermination / submit(orWait:) register a waker, handed back
+///               in an action when unfinished reaches 0 / the workers are gone / the pool terminates /
+///               room frees up; the *WaitEnded events take back a waiter that woke for another reason.
+/// ```
+///
+/// `submit` returns a ``SubmitAction`` (wake an idle worker or start a thread); the worker events a
+/// ``WorkerStep`` (run, park or exit, and whom to wake); `shutdown` and `breakPool` a ``ShutdownAction``;
+/// `threadDidNotStart` a ``StartFailureAction``; `workerRetiring` a ``Retirement``; the rest the wakers to
+/// wake.
+///
+/// While the queue is long, a worker takes a run of tasks at once into its ``TakenTasks``; the pool keeps
+/// every worker's run, so a task there is still queued to everyone but the worker that will start it (see
+/// ``nextWork(for:wasParked:finished:taking:)``). The runs are the one piece of the pool's state with a lock
+/// of their own, always taken inside the pool's lock except by the owning worker taking its next task.
+///
+/// Why the runs are here and not plain values: the owning worker takes its next task from its run under
+/// the run's own small lock, without the pool's lock; that is what makes a run cheap (the pool's lock and
+/// its cache lines change hands once per run, not once per task: W1 ~130 ns per task). Kept as values in
+/// the machine, every one of those takes would need the pool's lock again; kept by the core beside the
+/// threads, stealing, cancelling, `removeQueued` and `statistics` would need a second structure kept in step
+/// with the machine under the same lock. So the machine holds the references and calls only the run
+/// methods that are documented to be called with the pool's lock held. (Issue 15 asked for plain values;
+/// this is the one exception, kept for speed.)
+struct PoolStateMachine {
+    enum Lifecycle: Equatable {
+        case open
+        case shutDown
+        case broken(String)
+    }
+
+    // Declared in this order on purpose: Swift lays a struct out in declaration order, and `PoolLock` puts
+    // it right after its mutex on a cache-line boundary. The fields that the submitter and the workers both
+    // write for every task (the queue, its count, `unfinished`, the counts) share the mutex's cache line and
+    // the next one; the fields read on every submit but rarely written (the idle list, the waiter lists, the
+    // limits, the lifecycle) follow on a line of their own, which stays in every core's cache. Spread over
+    // five lines, as they were, the same fields cost about 10 % more per task in W1.
+
+    /// Entries waiting for a worker.
+    private(set) var queue = WorkQueue()
+    /// Entries in `queue`, not counting the holes that `removeQueued(_:ticket:)` leaves.
+    private(set) var queued = 0
+    /// Submitted tasks the pool is not done with (queued or running).
+    private(set) var unfinished = 0
+    private var counts = Counts()
+    /// Workers parked for want of work, the most recently parked last (so the longest idle retire first).
+    private var idle: [Parker] = []
+    /// Submitters waiting for room in a full queue, first come first served.
+    private var roomWaiters: [any Waker] = []
+    /// Callers of `waitUntilIdle`.
+    private var idleWaiters: [any Waker] = []
+    let maxWorkers: Int
+    /// The bound on ``queued``; `nil` for none.
+    let maxQueued: Int?
+    private(set) var lifecycle = Lifecycle.open
+    /// Worker threads alive now.
+    private(set) var liveThreads = 0
+    /// Worker threads ever started (a start that failed is taken back).
+    private(set) var threadsStarted = 0
+    /// Thread numbers handed out, for the threads' names; a failed start uses one up.
+    private var threadNumbers = 0
+    /// After a thread failed to start while others ran: how many more submits that find no idle worker
+    /// leave the work to the running workers before a start is tried again.
+    private var startBackoff = 0
+    /// Workers that never retire for idleness.
+    let minWorkers: Int
+    /// Workers of this pool blocked in `shutdown(wait: true)`: they wait for the others, not themselves.
+    private var workersAwaitingExit = 0
+    /// Threads and tasks blocked in `shutdown(wait: true)`.
+    private var exitWaiters: [any Waker] = []
+    /// Every live worker's run: the tasks it took from the queue in one trip through the lock (see
+    /// ``nextWork(for:wasParked:finished:taking:)``).
+    private var runs: [TakenTasks] = []
+    /// Workers that were handed a run and have not come back for more since: no other run can hold a task
+    /// that has not started, so with none out, an idle worker has nothing to steal and looks at no run.
+    private var runsOut = 0
+    /// Workers retiring while the pool goes on (keep-alive, ``ThreadPoolConfiguration/maxTasksPerWorker``):
+    /// out of ``liveThreads`` (a replacement may start) but still running their ``WorkerLocal`` cleanups and
+    /// exit hook, which `shutdown(wait: true)` waits for.
+    private var leavingThreads = 0
+    /// Callers of `awaitTermination`.
+    private var terminationWaiters: [any Waker] = []
+
+    /// The running totals behind ``ThreadPoolStatistics``; those written for every task first.
+    struct Counts {
+        var submitted = 0
+        var completed = 0
+        var largestQueue = 0
+        var failed = 0
+        var cancelled = 0
+        var rejected = 0
+    }
+
+    init(maxWorkers: Int, maxQueued: Int? = nil, minWorkers: Int = 0) {
+        self.maxWorkers = maxWorkers
+        self.maxQueued = maxQueued
+        self.minWorkers = minWorkers
+    }
+
+    var statistics: ThreadPoolStatistics {
+        // Tasks in workers' runs have left the queue but not started: to the user they are still queued.
+        let held = runsOut == 0 ? 0 : runs.reduce(0) { $0 + $1.unstartedCount }
+        return ThreadPoolStatistics(
+            threads: liveThreads, idleThreads: idle.count, busyThreads: liveThreads - idle.count, queued: queued + held,
+            largestQueue: counts.largestQueue, threadsStarted: threadsStarted, submitted: counts.submitted,
+            completed: counts.completed, failed: counts.failed, cancelled: counts.cancelled, rejected: counts.rejected)
+    }
+
+    /// Submitters waiting for room now (for tests and diagnostics).
+    var roomWaiterCount: Int { roomWaiters.count }
+
+    private var isFull: Bool {
+        guard let maxQueued else { return false }
+        return queued >= maxQueued
+    }
+
+    // MARK: Submitting
+
+    enum SubmitAction {
+        case none
+        /// Wake this parked worker.
+        case wake(Parker)
+        /// Start a thread with this number.
+        case startThread(Int)
+    }
+
+    /// Queues a submitted task; returns `nil` if the queue is full (nothing changes then). Throws if the
+    /// pool takes no more work.
+    mutating func submit(_ task: QueuedTask) throws(ExecutorError) -> SubmitAction? {
+        var entry: QueuedTask? = task
+        return try submit(taking: &entry)
+    }
+
+    /// ``submit(_:)`` that moves the task out of `entry` into the queue when it is accepted (and leaves it
+    /// there when the queue is full), so that queuing it costs no retain of the future.
+    mutating func submit(taking entry: inout QueuedTask?) throws(ExecutorError) -> SubmitAction? {
+        try checkOpen()
+        if isFull { return nil }
+        return accept(entry.take()!)
+    }
+
+    /// `submit` for a caller that waits for room: if the queue is full, registers `waiter` to be woken when
+    /// a task leaves the queue, and returns `nil`; the caller sleeps, calls ``roomWaitEnded(_:abandoning:)``
+    /// and tries again.
+    mutating func submit(_ task: QueuedTask, orWait waiter: any Waker) throws(ExecutorError) -> SubmitAction? {
+        try checkOpen()
+        if isFull {
+            roomWaiters.append(waiter)
+            return nil
+        }
+        return accept(task)
+    }
+
+    /// A submit refused for want of room under the `reject` policy.
+    mutating func rejectFull() {
+        counts.rejected += 1
+    }
+
+    /// A task the submitter ran itself (the `runOnCaller` policy, or `block` on a worker of this pool).
+    mutating func ranOnCaller(_ outcome: QueuedTaskOutcome) {
+        counts.submitted += 1
+        count(outcome)
+    }
+
+    /// A room waiter woke: takes it off the list if it is still there. If it gives up (its task was
+    /// cancelled) while there is room, the next waiter is returned to be woken in its place, so no room
+    /// goes unused.
+    mutating func roomWaitEnded(_ waiter: any Waker, abandoning: Bool) -> (any Waker)? {
+        if let index = roomWaiters.firstIndex(where: { $0 === waiter }) {
+            roomWaiters.remove(at: index)
+        }
+        guard abandoning, !isFull, !roomWaiters.isEmpty else { return nil }
+        return roomWaiters.removeFirst()
+    }
+
+    private mutating func checkOpen() throws(ExecutorError) {
+        switch lifecycle {
+        case .open: return
+        case .shutDown:
+            counts.rejected += 1
+            throw .shutDown
+        case .broken(let message):
+            counts.rejected += 1
+            throw .broken(message)
+        }
+    }
+
+    private mutating func accept(_ task: consuming QueuedTask) -> SubmitAction {
+        queue.append(.task(task))
+        queued += 1
+        if queued > counts.largestQueue { counts.largestQueue = queued }
+        counts.submitted += 1
+        unfinished += 1
+        return dispatch()
+    }
+
+    /// Queues a job from the Swift runtime. Accepted in every state, full or not: the runtime requires each
+    /// job to run, so after shutdown a thread is started for it if none is left.
+    mutating func enqueue(_ job: UnownedJob) -> SubmitAction {
+        queue.append(.job(job))
+        queued += 1
+        if queued > counts.largestQueue { counts.largestQueue = queued }
+        if lifecycle != .open && liveThreads == 0 {
+            return startThread()
+        }
+        return dispatch()
+    }
+
+    /// Finds a worker for new work: an idle one, else a new thread while under the limit (unless a start
+    /// failed lately and workers are running: see ``threadDidNotStart(submitted:)``).
+    private mutating func dispatch() -> SubmitAction {
+        if let parker = idle.popLast() { return .wake(parker) }
+        if liveThreads < maxWorkers {
+            if startBackoff > 0, liveThreads > 0 {
+                startBackoff -= 1
+                return .none
+            }
+            return startThread()
+        }
+        return .none
+    }
+
+    private mutating func startThread() -> SubmitAction {
+        liveThreads += 1
+        threadsStarted += 1
+        threadNumbers += 1
+        return .startThread(threadNumbers - 1)
+    }
+
+    /// After a thread fails to start while other workers run, this many submits that find no idle worker
+    /// leave their work to the running workers before the pool tries to start a thread again: a pool at
+    /// the process's thread limit does not try to start one on every submit.
+    static let submitsBetweenStartAttempts = 64
+
+    /// What to do after a thread did not start.
+    struct StartFailureAction {
+        /// No worker is left to run the queue: the submit that asked for the thread throws.
+        var noWorkers = false
+        /// Queued tasks to fail with the start's error, after the lock is released (only with no worker).
+        var fail: [QueuedTask] = []
+        /// The asking submitter's own task, taken out of ``fail``: its `submit` throws instead, so the
+        /// future, which nobody else holds, is cancelled quietly rather than failed unread.
+        var submitted: QueuedTask?
+        /// Waiters to wake: submitters waiting for room (the queue is empty now), idle waiters if nothing is
+        /// left, and `shutdown(wait: true)` callers if this was the last thread.
+        var wake: [any Waker] = []
+    }
+
+    /// Starting a thread failed: the thread is taken back from the counts. If other workers run, the pool
+    /// goes on with them and backs off from starting threads (``submitsBetweenStartAttempts``). If none
+    /// does, nothing would run the queue: every queued task is handed back to fail, except the task of
+    /// `submitted`, the submit that asked for the thread, which is handed back apart (that submit throws,
+    /// and counts as rejected).
+    mutating func threadDidNotStart(submitted: ObjectIdentifier?) -> StartFailureAction {
+        liveThreads -= 1
+        threadsStarted -= 1
+        var action = StartFailureAction()
+        if liveThreads > 0 {
+            startBackoff = Self.submitsBetweenStartAttempts
+        } else {
+            action.noWorkers = true
+            startBackoff = 0
+            var tasks = removeQueuedTasks()
+            if let submitted, let index = tasks.firstIndex(where: { ObjectIdentifier($0.object) == submitted }) {
+                action.submitted = tasks.remove(at: index)
+                counts.submitted -= 1
+                counts.rejected += 1
+            }
+            counts.failed += tasks.count
+            taskEnded(wake: &action.wake, tasks: tasks.count + (action.submitted == nil ? 0 : 1))
+            action.fail = tasks
+            action.wake += roomWaiters
+            roomWaiters.removeAll()
+        }
+        action.wake += takeExitWaitersIfDone() + takeTerminationWaitersIfDone()
+        return action
+    }
+
+    // MARK: Workers
+
+    enum WorkerAction {
+        case run(WorkItem)
+        /// Park until woken, until the deadline if one is given; the worker is on the idle list.
+        case park(keepAlive: Bool)
+        /// The pool is finished with this worker: it exits.
+        case exit
+    }
+
+    /// How many tasks a worker takes from the queue in one trip through the lock while the queue is long:
+    /// at least this many per live worker must be waiting (see ``nextWork(for:wasParked:finished:taking:)``).
+    static let runLength = 8
+
+    /// How the tasks a worker ran since its last trip through the lock ended.
+    struct FinishedTasks {
+        var succeeded = 0
+        var failed = 0
+        var cancelled = 0
+        /// All of them, including those someone else claimed first (`notRun`).
+        var total = 0
+        /// They were the worker's run (``WorkerStep/tookRun``), which is now done.
+        var endsRun = false
+
+        init() {}
+
+        init(_ outcome: QueuedTaskOutcome) {
+            add(outcome)
+        }
+
+        mutating func add(_ outcome: QueuedTaskOutcome) {
+            switch outcome {
+            case .succeeded: succeeded += 1
+            case .failed: failed += 1
+            case .cancelled: cancelled += 1
+            case .notRun: break
+            }
+            total += 1
+        }
+    }
+
+    /// A worker's next step, and the waiters to wake after the lock is released (a submitter for the room
+    /// just freed, `waitUntilIdle` callers, `shutdown(wait: true)` callers). `wake` is empty, and costs no
+    /// allocation, in the common case.
+    struct WorkerStep {
+        var action: WorkerAction
+        var wake: [any Waker] = []
+        /// More entries were queued behind the one this step runs, or the worker took a run of them: it will
+        /// come straight back for the next, so it reports how its tasks ended in that same call rather than
+        /// in ``taskFinished``.
+        var moreQueued = false
+        /// The worker's run was filled: it runs those tasks too before it comes back, and then says so with
+        /// ``FinishedTasks/endsRun``.
+        var tookRun = false
+    }
+
+    /// A worker asks for its next entry, telling how the tasks it ran since its last call ended (none after
+    /// a job). `parker` is the worker's own; if the worker is still on the idle list (it woke without being
+    /// picked), it is taken off before it takes work.
+    ///
+    /// When at least ``runLength`` tasks per live worker are queued (and the queue is unbounded), the
+    /// worker also moves the next ``runLength`` − 1 tasks into its `run`, to start one after another
+    /// before it comes back: while the queue is that long no worker would be idle anyway, and the lock
+    /// changes hands once per run instead of once per task. The run stays visible to ``shutdown(cancelFutures:)``,
+    /// ``breakPool(_:)``, ``removeQueued(_:ticket:)`` and ``statistics``; a shorter queue is shared out one task at a
+    /// time. A worker that finds the queue empty steals the front half of another worker's run before it goes
+    /// idle or exits, so no task waits behind another's long task while a worker has nothing to do.
+    mutating func nextWork(
+        for parker: Parker, wasParked: Bool, finished: FinishedTasks, taking run: TakenTasks? = nil
+    ) -> WorkerStep {
+        var step = WorkerStep(action: .exit)
+        if finished.total > 0 {
+            count(finished)
+            taskEnded(wake: &step.wake, tasks: finished.total)
+        }
+        if finished.endsRun { runsOut -= 1 }
+        if wasParked, let index = idle.lastIndex(where: { $0 === parker }) {
+            idle.remove(at: index)
+        }
+        if let item = queue.popFirst() {
+            queued -= 1
+            if !roomWaiters.isEmpty { step.wake.append(roomWaiters.removeFirst()) }
+            if case .task = item, let run, maxQueued == nil, queue.count >= Self.runLength * Swift.max(1, liveThreads) {
+                queued -= run.refill(from: &queue, count: Self.runLength - 1)
+                runsOut += 1
+                step.tookRun = true
+            }
+            step.action = .run(item)
+            step.moreQueued = step.tookRun || !queue.isEmpty
+            return step
+        }
+        if runsOut > 0, let run, var stolen = steal(for: run) {
+            let first = stolen.removeFirst()
+            if !stolen.isEmpty {
+                run.refill(with: stolen)
+                runsOut += 1
+                step.tookRun = true
+                step.moreQueued = true
+            }
+            step.action = .run(.task(first))
+            return step
+        }
+        if lifecycle != .open {
+            liveThreads -= 1
+            step.wake += takeExitWaitersIfDone()
+            return step
+        }
+        idle.append(parker)
+        step.action = .park(keepAlive: liveThreads > minWorkers)
+        return step
+    }
+
+    /// A worker's task returned; its future is not completed yet. Counts how it ended and, when nothing
+    /// is queued, puts the worker on the idle list (or lets it exit after shutdown) now, before anyone
+    /// can see the future done: a caller that submits again as soon as `result()` returns then finds an
+    /// idle worker instead of starting a thread. Returns `nil` as the action when work is queued: the
+    /// worker takes it with ``nextWork(for:wasParked:finished:taking:)`` once the future is completed, so
+    /// the entry stays in the queue where a waiting worker can still run it itself. `wake` is for after
+    /// the future is completed.
+    mutating func taskFinished(_ outcome: QueuedTaskOutcome, for parker: Parker) -> (action: WorkerAction?, wake: [any Waker]) {
+        var wake: [any Waker] = []
+        count(outcome)
+        taskEnded(wake: &wake)
+        if !queue.isEmpty || runsOut > 0 { return (nil, wake) }
+        if lifecycle != .open {
+            liveThreads -= 1
+            wake += takeExitWaitersIfDone()
+            return (.exit, wake)
+        }
+        idle.append(parker)
+        return (.park(keepAlive: liveThreads > minWorkers), wake)
+    }
+
+    /// A worker's keep-alive ran out. It retires if it is still idle, the pool is open with nothing queued,
+    /// and more than ``minWorkers`` threads are alive; returns `false` (and the worker asks for work as
+    /// usual) otherwise. A retiring worker is *leaving* until it calls ``workerRetired()``.
+    mutating func keepAliveExpired(for parker: Parker) -> Bool {
+        guard lifecycle == .open, queue.isEmpty, runsOut == 0, liveThreads > minWorkers,
+            let index = idle.lastIndex(where: { $0 === parker })
+        else { return false }
+        idle.remove(at: index)
+        liveThreads -= 1
+        leavingThreads += 1  // until `workerRetired()`
+        return true
+    }
+
+    private mutating func count(_ finished: FinishedTasks) {
+        counts.completed += finished.succeeded
+        counts.failed += finished.failed
+        counts.cancelled += finished.cancelled
+    }
+
+    /// Takes the front half of the first other run that holds tasks not yet started; `nil` if none does.
+    private func steal(for thief: TakenTasks) -> [QueuedTask]? {
+        for victim in runs where victim !== thief {
+            let stolen = victim.stealFront()
+            if !stolen.isEmpty { return stolen }
+        }
+        return nil
+    }
+
+    /// A worker starts: the pool keeps its run, to take back on shutdown, to steal from, or to find a task in.
+    mutating func workerStarted(run: TakenTasks) {
+        runs.append(run)
+    }
+
+    /// A worker exits, after its exit hook; its run is empty. Returns the `awaitTermination` callers to
+    /// wake if that was the last one.
+    mutating func workerExited(run: TakenTasks) -> [any Waker] {
+        runs.removeAll { $0 === run }
+        return takeTerminationWaitersIfDone()
+    }
+
+    private mutating func count(_ outcome: QueuedTaskOutcome) {
+        count(FinishedTasks(outcome))
+    }
+
+    /// One unfinished task less; wakes the idle waiters when none is left.
+    private mutating func taskEnded(wake: inout [any Waker], tasks: Int = 1) {
+        unfinished -= tasks
+        if unfinished == 0, !idleWaiters.isEmpty {
+            wake += idleWaiters
+            idleWaiters.removeAll()
+        }
+    }
+
+    // MARK: Running a queued task inline
+
+    /// The ticket the next queued task gets: the submitter hands it to the task's future
+    /// (``QueuedTask/noteTicket(_:)``) so that ``removeQueued(_:ticket:)`` finds it in O(1).
+    var nextTicket: UInt32 { queue.nextTicket }
+
+    /// A pool worker waits, from inside a task, for a not-yet-started task of the pool: take it out of the
+    /// queue so the worker can run it itself. Also returns a room waiter to wake for the room freed.
+    ///
+    /// - Complexity: O(1) for a task in the queue (found by its `ticket`); a task a worker took into its
+    ///   run is looked for in the runs, at most ``runLength`` tasks per live worker.
+    mutating func removeQueued(_ task: AnyObject, ticket: UInt32) -> (removed: Bool, wake: (any Waker)?) {
+        guard queue.remove(task: task, ticket: ticket) else {
+            // Not in the queue: perhaps in a worker's run (which frees no room in the queue).
+            return (runsOut > 0 && runs.contains { $0.remove(task: task) }, nil)
+        }
+        queued -= 1
+        return (true, roomWaiters.isEmpty ? nil : roomWaiters.removeFirst())
+    }
+
+    /// A task taken out by ``removeQueued(_:ticket:)`` ran on the waiting worker.
+    mutating func ranInline(_ outcome: QueuedTaskOutcome) -> [any Waker] {
+        var wake: [any Waker] = []
+        count(outcome)
+        taskEnded(wake: &wake)
+        return wake
+    }
+
+    // MARK: Waiting for idleness
+
+    /// `waitUntilIdle`: returns `false` if no submitted task is unfinished, else registers `waiter` and
+    /// returns `true`; the caller sleeps and calls ``idleWaitEnded(_:)`` when it wakes.
+    mutating func awaitIdle(_ waiter: any Waker) -> Bool {
+        if unfinished == 0 { return false }
+        idleWaiters.append(waiter)
+        return true
+    }
+
+    mutating func idleWaitEnded(_ waiter: any Waker) {
+        idleWaiters.removeAll { $0 === waiter }
+    }
+
+    // MARK: Shutting down
+
+    struct ShutdownAction {
+        /// Idle workers to wake so they see the shutdown and exit.
+        var wake: [Parker] = []
+        /// Waiters to wake: submitters waiting for room (they see the shutdown and throw), and
+        /// `waitUntilIdle` callers if nothing is left.
+        var wakeWaiters: [any Waker] = []
+        /// Queued tasks to cancel, after the lock is released.
+        var cancel: [QueuedTask] = []
+        /// Queued tasks to fail with the pool's error, after the lock is released.
+        var fail: [QueuedTask] = []
+    }
+
+    /// `shutdown`: takes no more tasks; with `cancelFutures`, hands back every queued task to cancel (jobs
+    /// stay: they must run).
+    mutating func shutdown(cancelFutures: Bool) -> ShutdownAction {
+        if lifecycle == .open { lifecycle = .shutDown }
+        var action = ShutdownAction()
+        if cancelFutures {
+            action.cancel = removeQueuedTasks()
+            counts.cancelled += action.cancel.count
+            taskEnded(wake: &action.wakeWaiters, tasks: action.cancel.count)
+        }
+        releaseSleepers(into: &action)
+        action.wakeWaiters += takeTerminationWaitersIfDone()
+        return action
+    }
+
+    /// An initializer threw: the pool breaks, and every queued task fails.
+    mutating func breakPool(_ message: String) -> ShutdownAction {
+        if case .broken = lifecycle {} else { lifecycle = .broken(message) }
+        var action = ShutdownAction()
+        action.fail = removeQueuedTasks()
+        counts.failed += action.fail.count
+        taskEnded(wake: &action.wakeWaiters, tasks: action.fail.count)
+        releaseSleepers(into: &action)
+        action.wakeWaiters += takeTerminationWaitersIfDone()
+        return action
+    }
+
+    /// Hands every idle worker and every submitter waiting for room to `action`, to be woken: the pool
+    /// takes no more tasks, so they must look again.
+    private mutating func releaseSleepers(into action: inout ShutdownAction) {
+        action.wake = idle
+        idle.removeAll()
+        action.wakeWaiters += roomWaiters
+        roomWaiters.removeAll()
+    }
+
+    /// Removes the queued tasks, and those in workers' runs, keeping the jobs in order.
+    private mutating func removeQueuedTasks() -> [QueuedTask] {
+        var tasks: [QueuedTask] = runs.flatMap { $0.removeAll() }  // taken before the queued ones
+        tasks.reserveCapacity(tasks.count + queued)
+        for item in queue.removeAll() {
+            switch item {
+            case .task(let task): tasks.append(task)
+            case .job: queue.append(item)
+            }
+        }
+        queued = queue.count
+        return tasks
+    }
+
+    // MARK: Waiting for the workers to exit
+
+    /// `shutdown(wait: true)`: returns `false` if every worker (but the callers' own) has exited, else
+    /// registers `waker` to be woken when they have and returns `true`; the caller then sleeps and calls
+    /// ``exitWaitEnded(_:callerIsWorker:)`` when it wakes.
+    mutating func awaitExit(_ waker: any Waker, callerIsWorker: Bool) -> Bool {
+        if liveThreads + leavingThreads <= workersAwaitingExit + (callerIsWorker ? 1 : 0) { return false }
+        if callerIsWorker { workersAwaitingExit += 1 }
+        exitWaiters.append(waker)
+        return true
+    }
+
+    /// A `shutdown(wait: true)` caller woke: undo its registration (it checks again with `awaitExit`).
+    mutating func exitWaitEnded(_ waker: any Waker, callerIsWorker: Bool) {
+        exitWaiters.removeAll { $0 === waker }
+        if callerIsWorker { workersAwaitingExit -= 1 }
+    }
+
+    private mutating func takeExitWaitersIfDone() -> [any Waker] {
+        guard liveThreads + leavingThreads <= workersAwaitingExit, !exitWaiters.isEmpty else { return [] }
+        let waiters = exitWaiters
+        exitWaiters.removeAll()
+        return waiters
+    }
+
+    // MARK: Retiring after maxTasksPerWorker tasks
+
+    /// What a worker retiring after its last allowed task does, after the lock is released.
+    struct Retirement {
+        /// Waiters freed by the tasks it reports (room, idleness), to wake at once.
+        var wake: [any Waker] = []
+        /// Start a replacement thread with this number: work is queued and the worker is leaving.
+        var startThread: Int?
+    }
+
+    /// A worker ran its ``ThreadPoolConfiguration/maxTasksPerWorker`` tasks (reporting how those since its
+    /// last call ended): it leaves the idle list and the thread count and becomes *leaving* until
+    /// ``workerRetired()``. If entries are queued, a replacement thread starts at once, before the leaving
+    /// worker runs its cleanups; otherwise the next submit starts one as usual.
+    mutating func workerRetiring(_ parker: Parker, finished: FinishedTasks) -> Retirement {
+        var retirement = Retirement()
+        if finished.total > 0 {
+            count(finished)
+            taskEnded(wake: &retirement.wake, tasks: finished.total)
+        }
+        if finished.endsRun { runsOut -= 1 }
+        if let index = idle.lastIndex(where: { $0 === parker }) {
+            idle.remove(at: index)
+        }
+        liveThreads -= 1
+        leavingThreads += 1
+        if queued > 0, liveThreads < maxWorkers, case .startThread(let number) = startThread() {
+            retirement.startThread = number
+        }
+        return retirement
+    }
+
+    /// A retiring worker (``workerRetiring(_:finished:)`` or ``keepAliveExpired(for:)``) ran its cleanups
+    /// and exit hook. Returns the `shutdown(wait: true)` callers to wake if it was the last worker they
+    /// waited for.
+    mutating func workerRetired() -> [any Waker] {
+        leavingThreads -= 1
+        return takeExitWaitersIfDone()
+    }
+
+    // MARK: Termination
+
+    /// Shut down (or broken), nothing queued or running, and every worker has left: its exit hook has run
+    /// and it is off the pool's books. Jobs of Swift tasks enqueued later start a thread again.
+    var isTerminated: Bool {
+        lifecycle != .open && liveThreads == 0 && leavingThreads == 0 && runs.isEmpty && queued == 0 && unfinished == 0
+    }
+
+    /// `awaitTermination`: returns `false` if the pool is terminated, else registers `waiter` and returns
+    /// `true`; the caller sleeps and calls ``terminationWaitEnded(_:)`` when it wakes.
+    mutating func awaitTermination(_ waiter: any Waker) -> Bool {
+        if isTerminated { return false }
+        terminationWaiters.append(waiter)
+        return true
+    }
+
+    mutating func terminationWaitEnded(_ waiter: any Waker) {
+        terminationWaiters.removeAll { $0 === waiter }
+    }
+
+    private mutating func takeTerminationWaitersIfDone() -> [any Waker] {
+        guard !terminationWaiters.isEmpty, isTerminated else { return [] }
+        let waiters = terminationWaiters
+        terminationWaiters.removeAll()
+        return waiters
+    }
+
+    /// The pool takes no more tasks: shut down or broken.
+    var isShutDownOrBroken: Bool { lifecycle != .open }
+}

@@ -1,0 +1,61 @@
+/// Which pool, if any, the current thread works for: lets a worker that waits on a not-yet-started task
+/// of its own pool run it itself.
+@usableFromInline
+enum WorkerContext {
+    /// Not owning: the worker holds the pool alive while it runs.
+    private static let workerOf = ThreadLocal<ThreadPoolCore>(owning: false)
+
+    /// The pool the current thread is a worker of. The worker holds the pool alive while it runs.
+    static var currentPool: ThreadPoolCore? {
+        workerOf.value
+    }
+
+    static func enter(_ pool: ThreadPoolCore) {
+        workerOf.set(pool)
+    }
+
+    static func leave() {
+        workerOf.set(nil)
+    }
+
+    /// Whether the current thread is a pool worker: only a worker runs queued work inline while it waits.
+    @usableFromInline
+    static var isWorker: Bool { currentPool != nil }
+}
+
+// MARK: Helping while waiting
+//
+// The one path by which a waiter runs the task it waits for: every blocking wait on a pool worker
+// (`result`, `wait`, `asCompleted`, the maps) calls ``Future/runInlineIfQueuedHere()``, which asks the
+// worker's own pool to take the task out of its queue in O(1) (by the ticket the future was queued with)
+// and run it on this thread. Without it, a task that waits for a task of its own pool could wait forever
+// with every worker busy waiting too.
+
+extension Future {
+    /// On a pool worker, runs the future's work here if it waits in this pool's queue. Returns whether it
+    /// ran. Anywhere else (not a worker, another pool's future, a task already taken or done) it does
+    /// nothing and returns `false`.
+    ///
+    /// - Complexity: O(1).
+    @usableFromInline
+    func runInlineIfQueuedHere() -> Bool {
+        guard let pool = WorkerContext.currentPool else { return false }
+        return pool.runIfQueued(queuedTask) { queueTicket }
+    }
+}
+
+extension ThreadPoolCore {
+    /// On a worker of this pool: if `task` waits in the queue, takes it out and runs it on this thread.
+    /// Returns whether it ran. `ticket` reads the ticket the future was queued with; it is called with the
+    /// pool's lock held, which guards that field.
+    ///
+    /// - Complexity: O(1) (see ``PoolStateMachine/removeQueued(_:ticket:)``).
+    func runIfQueued(_ task: QueuedTask, ticket: () -> UInt32) -> Bool {
+        let (removed, roomWaiter) = state.withLock { $0.removeQueued(task.object, ticket: ticket()) }
+        guard removed else { return false }
+        roomWaiter?.wake()
+        let outcome = task.runQueued()
+        state.withLock { $0.ranInline(outcome) }.forEach { $0.wake() }
+        return true
+    }
+}

@@ -1,0 +1,364 @@
+import Testing
+
+@testable import Futures
+
+/// Every sequence of events, up to a bounded length, on a `PoolStateMachine`, with the invariants checked
+/// after each step, and every state it reaches then driven to the end (shut down, every worker gone) to
+/// check that nothing is left waiting. No threads: the test plays the workers itself, one step at a time,
+/// as `ThreadPoolCore.runWorkerLoop` would, performing each action as the core does after the lock.
+///
+/// Events: `submit`, a burst of ``burst`` submits (enough for a worker to take a run and for another to
+/// steal from it), cancelling the newest pending future, a waiting worker helping with the oldest pending
+/// future (`removeQueued` + `ranInline`), `shutdown` with each of `wait` × `cancelFutures`, breaking the
+/// pool, `waitUntilIdle` registering, a worker's thread starting or failing to start, and one step of
+/// each worker (take work, run a task of its run, park, wake, exit). Two pools: 2 workers with an
+/// unbounded queue, and 1 worker with a queue bounded at 1 (submits refused when full).
+///
+/// Each sequence is replayed from a fresh pool (the machine holds objects, so it cannot be copied); the
+/// events that would do nothing in a state are not tried there. Up to ``depth`` (4) events that is 7,818
+/// sequences reaching 962 distinct states for the 2-worker pool and 3,547 sequences reaching 146 states
+/// for the bounded one, each sequence also driven to its end: about 7 s in a debug build on a shared
+/// 2-core machine (the test prints the counts). Depth 5 multiplies that by about 8.
+///
+/// Invariants after every step: counts never go negative; `submitted == completed + failed + cancelled +
+/// unfinished`; `threads` equals the simulated workers that have not been told to exit; a task runs at
+/// most once and a cancelled task never runs; each future ends at most once. At the end of every sequence,
+/// after `shutdown(wait: true)` and running every worker until it exits: every future is done exactly once,
+/// every task not cancelled or failed ran exactly once, every waiter (`waitUntilIdle`,
+/// `shutdown(wait: true)`) was woken, and the pool is terminated.
+@Suite("PoolStateMachine exploration")
+struct PoolStateMachineExplorationTests {
+    static let depth = 4
+    static let burst = 17
+
+    enum Event: Hashable {
+        case submit, submitBurst, cancelNewest, helpOldest
+        case shutdown(wait: Bool, cancelFutures: Bool)
+        case breakPool, awaitIdle
+        case startThread(Int), failThreadStart(Int)
+        case act(Int)
+    }
+
+    /// A waiter that records being woken.
+    final class FlagWaker: Waker, @unchecked Sendable {  // touched by the one test thread only
+        var woken = false
+        func wake() { woken = true }
+    }
+
+    /// A submitted task and what happened to it.
+    final class Tracked: @unchecked Sendable {  // touched by the one test thread only
+        var runs = 0
+        var completions = 0
+        var future: Future<Int>!
+    }
+
+    enum WorkerPhase {
+        case starting
+        case ready(PoolStateMachine.WorkerStep)
+        /// Running the tasks of its run, one per step; `finished` counts those done so far.
+        case inRun(PoolStateMachine.FinishedTasks)
+        case parked
+        case exited
+    }
+
+    final class Worker {
+        let parker = Parker()
+        let run = TakenTasks()
+        var phase = WorkerPhase.starting
+        var woken = false
+    }
+
+    /// One pool under test, and everything the test plays around it.
+    final class World {
+        var machine: PoolStateMachine
+        var workers: [Worker] = []
+        var tracked: [Tracked] = []
+        var waiters: [FlagWaker] = []
+        var brokenOrShut = false
+
+        init(maxWorkers: Int, maxQueued: Int?) {
+            machine = PoolStateMachine(maxWorkers: maxWorkers, maxQueued: maxQueued)
+        }
+
+        func worker(_ parker: Parker) -> Worker? { workers.first { $0.parker === parker } }
+
+        func wake(_ wakers: [any Waker]) {
+            for waker in wakers {
+                if let parker = waker as? Parker { worker(parker)?.woken = true } else { waker.wake() }
+            }
+        }
+
+        func perform(_ action: PoolStateMachine.SubmitAction) {
+            switch action {
+            case .none: break
+            case .wake(let parker): worker(parker)?.woken = true
+            case .startThread(let number):
+                #expect(number == workers.count, "threads are numbered in order")
+                workers.append(Worker())
+            }
+        }
+
+        func perform(_ action: PoolStateMachine.ShutdownAction) {
+            for parker in action.wake { worker(parker)?.woken = true }
+            wake(action.wakeWaiters)
+            action.cancel.forEach { $0.cancelQueued() }
+            action.fail.forEach { $0.failQueued(ExecutorError.broken("test")) }
+        }
+
+        func submit() {
+            let tracked = Tracked()
+            let future = Future<Int>(work: { [tracked] in
+                tracked.runs += 1
+                return 1
+            })
+            future.addDoneCallback { [tracked] _ in tracked.completions += 1 }
+            tracked.future = future
+            let task = future.queuedTask
+            task.noteTicket(machine.nextTicket)
+            do {
+                if let action = try machine.submit(task) {
+                    self.tracked.append(tracked)
+                    perform(action)
+                } else {
+                    machine.rejectFull()
+                }
+            } catch {
+                #expect(brokenOrShut, "only a closed pool refuses work")
+            }
+        }
+
+        /// Whether `event` can do anything now.
+        func isEnabled(_ event: Event) -> Bool {
+            switch event {
+            case .submit, .awaitIdle: return true
+            case .submitBurst: return machine.maxQueued == nil
+            case .cancelNewest, .helpOldest: return tracked.contains { $0.future.state == .pending }
+            case .shutdown, .breakPool: return true
+            case .startThread(let index), .failThreadStart(let index):
+                guard index < workers.count, case .starting = workers[index].phase else { return false }
+                return true
+            case .act(let index):
+                guard index < workers.count else { return false }
+                switch workers[index].phase {
+                case .starting, .exited: return false
+                case .parked: return workers[index].woken
+                case .ready, .inRun: return true
+                }
+            }
+        }
+
+        func apply(_ event: Event) {
+            switch event {
+            case .submit:
+                submit()
+            case .submitBurst:
+                for _ in 0..<PoolStateMachineExplorationTests.burst { submit() }
+            case .cancelNewest:
+                _ = tracked.last(where: { $0.future.state == .pending })?.future.cancel()
+            case .helpOldest:
+                // A worker waiting, from inside a task, for this pool's oldest pending future.
+                guard let target = tracked.first(where: { $0.future.state == .pending }) else { return }
+                let task = target.future.queuedTask
+                let (removed, roomWaiter) = machine.removeQueued(task.object, ticket: target.future.queueTicket)
+                if let roomWaiter { wake([roomWaiter]) }
+                if removed {
+                    let outcome = task.runQueued()
+                    wake(machine.ranInline(outcome))
+                }
+            case .shutdown(let wait, let cancelFutures):
+                brokenOrShut = true
+                perform(machine.shutdown(cancelFutures: cancelFutures))
+                if wait {
+                    let waiter = FlagWaker()
+                    if machine.awaitExit(waiter, callerIsWorker: false) { waiters.append(waiter) }
+                }
+            case .breakPool:
+                brokenOrShut = true
+                perform(machine.breakPool("test"))
+            case .awaitIdle:
+                let waiter = FlagWaker()
+                if machine.awaitIdle(waiter) { waiters.append(waiter) }
+            case .startThread(let index):
+                let worker = workers[index]
+                machine.workerStarted(run: worker.run)
+                worker.phase = .ready(machine.nextWork(for: worker.parker, wasParked: false, finished: .init(), taking: worker.run))
+            case .failThreadStart(let index):
+                let worker = workers[index]
+                worker.phase = .exited
+                let action = machine.threadDidNotStart(submitted: nil)
+                action.fail.forEach { $0.failQueued(ExecutorError.threadStartFailed("test")) }
+                wake(action.wake)
+            case .act(let index):
+                act(workers[index])
+            }
+            check()
+        }
+
+        /// One step of a worker, as `runWorkerLoop` takes it.
+        func act(_ worker: Worker) {
+            switch worker.phase {
+            case .starting, .exited:
+                return
+            case .parked:
+                guard worker.woken else { return }
+                worker.woken = false
+                worker.phase = .ready(machine.nextWork(for: worker.parker, wasParked: true, finished: .init(), taking: worker.run))
+            case .inRun(var finished):
+                if let next = worker.run.next() {
+                    finished.add(next.runQueued())
+                    worker.phase = .inRun(finished)
+                } else {
+                    finished.endsRun = true
+                    worker.phase = .ready(machine.nextWork(for: worker.parker, wasParked: false, finished: finished, taking: worker.run))
+                }
+            case .ready(let step):
+                wake(step.wake)
+                switch step.action {
+                case .run(.task(let task)) where step.moreQueued:
+                    let finished = PoolStateMachine.FinishedTasks(task.runQueued())
+                    if step.tookRun {
+                        worker.phase = .inRun(finished)
+                    } else {
+                        worker.phase = .ready(machine.nextWork(for: worker.parker, wasParked: false, finished: finished, taking: worker.run))
+                    }
+                case .run(.task(let task)):
+                    var finished: (action: PoolStateMachine.WorkerAction?, wake: [any Waker])?
+                    task.runQueued { outcome in finished = machine.taskFinished(outcome, for: worker.parker) }
+                    if let finished, let action = finished.action {
+                        worker.phase = .ready(PoolStateMachine.WorkerStep(action: action, wake: finished.wake))
+                    } else {
+                        wake(finished?.wake ?? [])
+                        worker.phase = .ready(machine.nextWork(for: worker.parker, wasParked: false, finished: .init(), taking: worker.run))
+                    }
+                case .run(.job):
+                    Issue.record("no jobs are enqueued")
+                case .park:
+                    worker.phase = .parked
+                case .exit:
+                    worker.phase = .exited
+                    wake(machine.workerExited(run: worker.run))
+                }
+            }
+        }
+
+        func check() {
+            let statistics = machine.statistics
+            for count in [statistics.threads, statistics.idleThreads, statistics.busyThreads, statistics.queued,
+                statistics.submitted, statistics.completed, statistics.failed, statistics.cancelled, statistics.rejected,
+                machine.unfinished, machine.queued]
+            {
+                #expect(count >= 0, "counts never go negative")
+            }
+            #expect(
+                statistics.submitted == statistics.completed + statistics.failed + statistics.cancelled + machine.unfinished)
+            let alive = workers.filter { worker in
+                switch worker.phase {
+                case .exited: return false
+                case .ready(let step): if case .exit = step.action { return false } else { return true }
+                default: return true
+                }
+            }
+            #expect(statistics.threads == alive.count, "the machine counts the workers that have not been told to exit")
+            for task in tracked {
+                #expect(task.runs <= 1, "a task runs at most once")
+                #expect(task.completions <= 1, "a future ends at most once")
+                if task.future.state == .cancelled { #expect(task.runs == 0, "a cancelled task never runs") }
+            }
+        }
+
+        /// `shutdown(wait: true)`, then every worker runs until it exits; checks that nothing is left.
+        func drainAndCheck() {
+            apply(.shutdown(wait: true, cancelFutures: false))
+            var progress = true
+            var steps = 0
+            while progress {
+                progress = false
+                for (index, worker) in workers.enumerated() {
+                    if case .starting = worker.phase {
+                        apply(.startThread(index))
+                        progress = true
+                    }
+                    while isEnabled(.act(index)) {
+                        apply(.act(index))
+                        progress = true
+                        steps += 1
+                        if steps > 10_000 { Issue.record("a worker never stops"); return }
+                    }
+                }
+            }
+            for worker in workers {
+                if case .exited = worker.phase {} else { Issue.record("a worker is left blocked: \(worker.phase)") }
+            }
+            for task in tracked {
+                #expect(task.completions == 1, "every future ends exactly once")
+                let state = task.future.state
+                #expect(state == .finished || state == .cancelled)
+                if state == .finished, (try? task.future.result(timeout: .zero)) != nil {
+                    #expect(task.runs == 1, "a task that finished with its value ran once")
+                }
+            }
+            let allWoken = waiters.allSatisfy { $0.woken }
+            #expect(allWoken, "every waiter is woken")
+            #expect(machine.isTerminated, "the pool is terminated")
+            let statistics = machine.statistics
+            #expect(statistics.submitted == statistics.completed + statistics.failed + statistics.cancelled)
+        }
+    }
+
+    func events(maxWorkers: Int) -> [Event] {
+        var events: [Event] = [.submit, .submitBurst, .cancelNewest, .helpOldest, .breakPool, .awaitIdle]
+        for wait in [false, true] {
+            for cancelFutures in [false, true] { events.append(.shutdown(wait: wait, cancelFutures: cancelFutures)) }
+        }
+        for index in 0..<maxWorkers { events += [.startThread(index), .failThreadStart(index), .act(index)] }
+        return events
+    }
+
+    /// Replays `prefix` on a fresh pool.
+    func replay(_ prefix: [Event], maxWorkers: Int, maxQueued: Int?) -> World {
+        let world = World(maxWorkers: maxWorkers, maxQueued: maxQueued)
+        for event in prefix { world.apply(event) }
+        return world
+    }
+
+    @Test(arguments: [(2, nil), (1, 1)] as [(Int, Int?)])
+    func everySequenceKeepsTheInvariantsAndEndsWithNothingWaiting(maxWorkers: Int, maxQueued: Int?) {
+        let all = events(maxWorkers: maxWorkers)
+        var sequences = 0
+        var states = Set<String>()
+        var stack: [[Event]] = [[]]
+        while let prefix = stack.popLast() {
+            let world = replay(prefix, maxWorkers: maxWorkers, maxQueued: maxQueued)
+            sequences += 1
+            states.insert(Self.key(world))
+            if prefix.count < Self.depth {
+                for event in all where world.isEnabled(event) { stack.append(prefix + [event]) }
+            }
+            world.drainAndCheck()
+        }
+        print(
+            "PoolStateMachine exploration (maxWorkers \(maxWorkers), maxQueued \(maxQueued.map(String.init) ?? "none")): "
+                + "\(sequences) sequences up to depth \(Self.depth), \(states.count) distinct states")
+        #expect(sequences > 1000)
+    }
+
+    /// What identifies a state, for counting distinct ones.
+    static func key(_ world: World) -> String {
+        let phases = world.workers.map { worker -> String in
+            switch worker.phase {
+            case .starting: return "s"
+            case .ready(let step):
+                switch step.action {
+                case .run: return "r\(step.moreQueued ? 1 : 0)\(step.tookRun ? 1 : 0)"
+                case .park: return "p"
+                case .exit: return "x"
+                }
+            case .inRun(let finished): return "i\(finished.total)"
+            case .parked: return worker.woken ? "w" : "P"
+            case .exited: return "e"
+            }
+        }
+        let tasks = world.tracked.map { "\($0.future.state)\($0.runs)" }.joined(separator: ",")
+        return "\(world.machine.statistics) \(world.machine.unfinished) \(phases) \(tasks) \(world.waiters.map(\.woken))"
+    }
+}

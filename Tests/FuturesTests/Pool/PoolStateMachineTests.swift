@@ -1,0 +1,130 @@
+import Testing
+
+@testable import Futures
+
+/// The pool's state machine, event by event, with no threads: each test plays the core and the workers
+/// and looks at each action the machine returns. (`PoolStateMachineExplorationTests` runs every sequence
+/// of these events up to a bounded length.)
+@Suite("PoolStateMachine")
+struct PoolStateMachineTests {
+    typealias Machine = PoolStateMachine
+
+    private func task() -> QueuedTask { Future<Int>(work: { 1 }).queuedTask }
+
+    /// The error a submit throws; `nil` if it is accepted.
+    private func submitError(_ machine: inout Machine) -> ExecutorError? {
+        do {
+            _ = try machine.submit(task())
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func aSubmitWithNoWorkerStartsThreadsUpToTheLimitThenQueues() throws {
+        var machine = Machine(maxWorkers: 2)
+        guard case .startThread(0)? = try machine.submit(task()) else { Issue.record("starts thread 0"); return }
+        guard case .startThread(1)? = try machine.submit(task()) else { Issue.record("starts thread 1"); return }
+        guard case .none? = try machine.submit(task()) else { Issue.record("queues at the limit"); return }
+        #expect(machine.statistics.threads == 2 && machine.queued == 3 && machine.unfinished == 3)
+    }
+
+    @Test func aWorkerRunsParksAndIsWokenByTheNextSubmit() throws {
+        var machine = Machine(maxWorkers: 1)
+        let worker = Parker()
+        let run = TakenTasks()
+        _ = try machine.submit(task())
+        machine.workerStarted(run: run)
+        let step = machine.nextWork(for: worker, wasParked: false, finished: .init(), taking: run)
+        guard case .run(.task(let first)) = step.action, !step.moreQueued else { Issue.record("runs the task"); return }
+        var finished: (action: Machine.WorkerAction?, wake: [any Waker])?
+        first.runQueued { finished = machine.taskFinished($0, for: worker) }
+        guard case .park(keepAlive: true)? = finished?.action else { Issue.record("parks"); return }
+        #expect(machine.statistics.idleThreads == 1 && machine.statistics.completed == 1 && machine.unfinished == 0)
+        guard case .wake(let woken)? = try machine.submit(task()), woken === worker else {
+            Issue.record("the idle worker is woken")
+            return
+        }
+        #expect(machine.statistics.idleThreads == 0)
+        guard case .run = machine.nextWork(for: worker, wasParked: true, finished: .init(), taking: run).action else {
+            Issue.record("the woken worker runs the task")
+            return
+        }
+    }
+
+    @Test func aLongQueueIsTakenInRunsAndAnIdleWorkerStealsHalf() throws {
+        var machine = Machine(maxWorkers: 2)
+        let (a, b) = (Parker(), Parker())
+        let (runA, runB) = (TakenTasks(), TakenTasks())
+        for _ in 0..<(Machine.runLength * 2 + 1) { _ = try machine.submit(task()) }
+        machine.workerStarted(run: runA)
+        machine.workerStarted(run: runB)
+        let stepA = machine.nextWork(for: a, wasParked: false, finished: .init(), taking: runA)
+        #expect(stepA.tookRun && stepA.moreQueued, "a takes a run")
+        #expect(runA.unstartedCount == Machine.runLength - 1)
+        // b takes the rest one by one, then steals the front half of a's run.
+        var stepB = machine.nextWork(for: b, wasParked: false, finished: .init(), taking: runB)
+        while case .run(.task(let next)) = stepB.action, machine.queued > 0 {
+            stepB = machine.nextWork(for: b, wasParked: false, finished: .init(next.runQueued()), taking: runB)
+        }
+        guard case .run(.task(let last)) = stepB.action else { Issue.record("b runs the last queued task"); return }
+        let stolen = machine.nextWork(for: b, wasParked: false, finished: .init(last.runQueued()), taking: runB)
+        guard case .run = stolen.action else { Issue.record("b steals from a's run"); return }
+        #expect(runA.unstartedCount == (Machine.runLength - 1) / 2, "a keeps the back half")
+        #expect(machine.statistics.queued == runA.unstartedCount + runB.unstartedCount, "a run's tasks still count as queued")
+    }
+
+    @Test func shutdownWithCancelFuturesHandsBackQueuedTasksAndWorkersExit() throws {
+        var machine = Machine(maxWorkers: 1)
+        let worker = Parker()
+        let run = TakenTasks()
+        _ = try machine.submit(task())
+        _ = try machine.submit(task())
+        machine.workerStarted(run: run)
+        guard case .run(.task(let first)) = machine.nextWork(for: worker, wasParked: false, finished: .init(), taking: run).action
+        else { Issue.record("runs"); return }
+        let exitWaiter = Parker()
+        let action = machine.shutdown(cancelFutures: true)
+        #expect(action.cancel.count == 1, "the queued task is handed back to cancel")
+        let waits = machine.awaitExit(exitWaiter, callerIsWorker: false)
+        #expect(waits, "the worker is still alive")
+        #expect(submitError(&machine) == .shutDown)
+        action.cancel.forEach { $0.cancelQueued() }
+        let step = machine.nextWork(for: worker, wasParked: false, finished: .init(first.runQueued()), taking: run)
+        guard case .exit = step.action else { Issue.record("the worker exits"); return }
+        #expect(step.wake.count == 1 && step.wake.first === exitWaiter, "shutdown(wait: true) is woken")
+        let terminationWaiters = machine.workerExited(run: run)
+        #expect(terminationWaiters.isEmpty)
+        #expect(machine.isTerminated)
+        let statistics = machine.statistics
+        #expect(statistics.completed == 1 && statistics.cancelled == 1 && statistics.rejected == 1)
+    }
+
+    @Test func breakPoolFailsQueuedTasksAndRefusesMore() throws {
+        var machine = Machine(maxWorkers: 1)
+        _ = try machine.submit(task())
+        let action = machine.breakPool("initializer failed")
+        #expect(action.fail.count == 1 && machine.unfinished == 0 && machine.statistics.failed == 1)
+        #expect(submitError(&machine) == .broken("initializer failed"))
+        _ = machine.shutdown(cancelFutures: false)
+        #expect(machine.isShutDownOrBroken)
+        #expect(submitError(&machine) == .broken("initializer failed"))
+    }
+
+    @Test func aWaitingWorkerTakesAQueuedTaskByItsTicketAndIdleWaitersAreWokenAtZero() throws {
+        var machine = Machine(maxWorkers: 1)
+        let future = Future<Int>(work: { 1 })
+        let queued = future.queuedTask
+        queued.noteTicket(machine.nextTicket)
+        _ = try machine.submit(queued)
+        let idleWaiter = Parker()
+        let waitsForIdle = machine.awaitIdle(idleWaiter)
+        #expect(waitsForIdle)
+        let removed = machine.removeQueued(queued.object, ticket: future.queueTicket).removed
+        let removedAgain = machine.removeQueued(queued.object, ticket: future.queueTicket).removed
+        #expect(removed && !removedAgain, "taken out once")
+        let wake = machine.ranInline(queued.runQueued())
+        #expect(wake.count == 1 && wake.first === idleWaiter)
+        #expect(machine.unfinished == 0 && machine.queued == 0 && machine.statistics.completed == 1)
+    }
+}
