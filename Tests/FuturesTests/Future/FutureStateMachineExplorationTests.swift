@@ -171,7 +171,11 @@ struct FutureStateMachineExplorationTests {
         }
     }
 
-    @Test func everySequenceKeepsTheInvariants() {
+    @Test func everySequenceKeepsTheInvariants() async {
+        await offTheCooperativePool { explore() }
+    }
+
+    func explore() {
         var sequences = 0
         var states = Set<String>()
         for hadWork in [true, false] {

@@ -322,7 +322,11 @@ struct PoolStateMachineExplorationTests {
     }
 
     @Test(arguments: [(2, nil), (1, 1)] as [(Int, Int?)])
-    func everySequenceKeepsTheInvariantsAndEndsWithNothingWaiting(maxWorkers: Int, maxQueued: Int?) {
+    func everySequenceKeepsTheInvariantsAndEndsWithNothingWaiting(maxWorkers: Int, maxQueued: Int?) async {
+        await offTheCooperativePool { explore(maxWorkers: maxWorkers, maxQueued: maxQueued) }
+    }
+
+    func explore(maxWorkers: Int, maxQueued: Int?) {
         let all = events(maxWorkers: maxWorkers)
         var sequences = 0
         var states = Set<String>()

@@ -152,6 +152,16 @@ func eventuallyAsync(timeout: Duration = .seconds(20), _ condition: () -> Bool) 
     return condition()
 }
 
+/// Runs a long synchronous `body` (seconds of CPU, as the exhaustive explorations take) on a worker of a
+/// pool of its own, as the same task, so that `#expect` still reports to the running test, and no thread
+/// of Swift's cooperative pool is held: on a 2-core machine, two held cooperative threads starve every other
+/// suite's async timers (seen under the thread sanitizer, where the explorations take half a minute).
+func offTheCooperativePool(_ body: () -> Void) async {
+    let pool = ThreadPoolExecutor(maxWorkers: 1)
+    await withTaskExecutorPreference(pool) { body() }
+    await pool.shutdown()
+}
+
 /// Runs `body` on a new thread (CPython's `threading.Thread(target=...).start()`).
 /// The returned gate opens when `body` has returned; `wait()` on it is the join.
 func startThread(_ body: @escaping @Sendable () -> Void) -> Gate {
