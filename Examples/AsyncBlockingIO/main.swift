@@ -12,16 +12,17 @@
 // 3. The calls made straight in `group.addTask { … }`: they park the cooperative pool's few threads
 //    (one per core), so every other task in the program, the ticker included, stalls until they end.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Android)
-import Android
-#endif
 import Futures
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Android)
+    import Android
+#endif
 
 let calls = 64
 let tick = Duration.milliseconds(10)

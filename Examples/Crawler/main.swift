@@ -8,17 +8,18 @@
 // that holds its thread. At most 8 fetches run at once (the pool's `maxWorkers`), whatever the number of
 // pages; `asCompleted` hands each page to the main thread as soon as it arrives, fastest first.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Android)
-import Android
-#endif
 import Foundation
 import Futures
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Android)
+    import Android
+#endif
 
 /// A page that was fetched.
 struct Page: Sendable {
@@ -40,9 +41,12 @@ struct NotFound: Error, CustomStringConvertible {
     guard let data = FileManager.default.contents(atPath: file.path) else { throw NotFound(path: path) }
     usleep(UInt32.random(in: 20_000...120_000))
     let html = String(decoding: data, as: UTF8.self)
-    let title = html.range(of: "<title>").flatMap { open in
-        html.range(of: "</title>", range: open.upperBound..<html.endIndex).map { String(html[open.upperBound..<$0.lowerBound]) }
-    } ?? "(untitled)"
+    let title =
+        html.range(of: "<title>").flatMap { open in
+            html.range(of: "</title>", range: open.upperBound..<html.endIndex).map {
+                String(html[open.upperBound..<$0.lowerBound])
+            }
+        } ?? "(untitled)"
     let links = html.components(separatedBy: "<a href=").count - 1
     return Page(path: path, bytes: data.count, title: title, links: links)
 }
@@ -60,7 +64,8 @@ for number in 1...pageCount {
     if number % 40 == 0 { continue }  // a few broken links: these pages are never written
     let links = (0..<(number % 7)).map { "<a href=\"page-\(($0 * 13 + number) % pageCount + 1).html\">next</a>" }
     let body = String(repeating: "<p>Lorem ipsum dolor sit amet.</p>\n", count: number % 25 + 1)
-    let html = "<html><head><title>Page \(number)</title></head><body>\n\(links.joined(separator: "\n"))\n\(body)</body></html>\n"
+    let html =
+        "<html><head><title>Page \(number)</title></head><body>\n\(links.joined(separator: "\n"))\n\(body)</body></html>\n"
     try html.write(to: site.appendingPathComponent(path), atomically: true, encoding: .utf8)
 }
 
@@ -81,7 +86,8 @@ struct Progress {
         let eta = rate > 0 ? Double(total - done) / rate : 0
         let percent = done * 100 / total
         let bar = String(repeating: "#", count: percent / 5) + String(repeating: ".", count: 20 - percent / 5)
-        let line = String(format: "[%@] %3d/%d pages  %5.1f pages/s  ETA %4.1f s  (%d failed)", bar, done, total, rate, eta, failed)
+        let line = String(
+            format: "[%@] %3d/%d pages  %5.1f pages/s  ETA %4.1f s  (%d failed)", bar, done, total, rate, eta, failed)
         if isTerminal {
             // Carriage return to the start of the line, then ANSI "erase line", then the new text.
             print("\r\u{1B}[2K" + line, terminator: done == total ? "\n" : "")
@@ -119,8 +125,10 @@ try withThreadPoolExecutor(maxWorkers: workers, threadNamePrefix: "fetch") { poo
 
 let elapsed = Progress.seconds(ContinuousClock.now - progress.started)
 let serialEstimate = 0.070 * Double(pageCount)  // the mean delay, one page after another
-print(String(format: "Fetched %d pages, %d KB, in %.2f s (one at a time would take about %.1f s)",
-             pages.count, pages.reduce(0) { $0 + $1.bytes } / 1024, elapsed, serialEstimate))
+print(
+    String(
+        format: "Fetched %d pages, %d KB, in %.2f s (one at a time would take about %.1f s)",
+        pages.count, pages.reduce(0) { $0 + $1.bytes } / 1024, elapsed, serialEstimate))
 if let biggest = pages.max(by: { $0.bytes < $1.bytes }) {
     print("Largest: \(biggest.path) \"\(biggest.title)\", \(biggest.bytes) bytes")
 }

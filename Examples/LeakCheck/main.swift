@@ -83,7 +83,9 @@ for round in 0..<rounds {
     for (wait, cancelFutures) in [(true, true), (false, true), (true, false), (false, false)] {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let release = DispatchSemaphore(value: 0)
-        let blocker = try pool.submit { release.wait(); return 0 }
+        let blocker = try pool.submit {
+            release.wait(); return 0
+        }
         let queued = try (0..<50).map { index in try pool.submit { Payload(index).bytes.count } }
         queued[0].cancel()
         check((try? queued[1].result(timeout: .milliseconds(1))) == nil, "timed out")
@@ -139,7 +141,9 @@ for round in 0..<rounds {
     let queued = (0..<10).compactMap { index in try? recycled.submit { Payload(index) } }
     let cancelled = recycled.shutdownNow()
     // The gate's task too, if no worker had started it yet.
-    check(cancelled.count >= queued.count && cancelled.count <= queued.count + 1, "shutdownNow returns the queued futures")
+    check(
+        cancelled.count >= queued.count && cancelled.count <= queued.count + 1, "shutdownNow returns the queued futures"
+    )
     gate.signal()
     check((try? recycled.awaitTermination(timeout: .seconds(30))) != nil, "terminated")
     check(made.value.load(ordering: .relaxed) == 0, "every WorkerLocal value cleaned up")

@@ -5,17 +5,18 @@
 // The blocking call is `getaddrinfo("localhost")` followed by a 20 ms `usleep`, standing in for a slow
 // driver or a C library with no async API: each call holds its thread while it waits.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Android)
-import Android
-#endif
 import Foundation
 import Futures
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Android)
+    import Android
+#endif
 
 /// Resolves `localhost` and then waits 20 ms, as a slow blocking C call would. Returns the number of
 /// addresses found.

@@ -6,19 +6,20 @@
 // Tasks here wait on a semaphore or sleep briefly so that the output is the same on every run: the
 // example checks which tasks are running before it cancels anything.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Android)
-import Android
-#endif
 import Dispatch
 import Foundation
 import Futures
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Android)
+    import Android
+#endif
 
 /// The name of the calling thread, as the pool set it.
 @Sendable func currentThreadName() -> String { Thread.current.name ?? "(unnamed)" }
@@ -40,7 +41,9 @@ final class Latch: Sendable {
 }
 
 func heading(_ title: String) { print("\n== \(title)") }
-func ms(_ duration: Duration) -> String { "\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000) ms" }
+func ms(_ duration: Duration) -> String {
+    "\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000) ms"
+}
 let clock = ContinuousClock()
 
 // MARK: 1. The scoped executor
@@ -99,7 +102,9 @@ try withThreadPoolExecutor(maxWorkers: 2) { pool in
     } catch {
         print("result(timeout: 50 ms) after \(ms(clock.now - start)): \(error)")
     }
-    print("the future is still \(slow.state); a timeout of zero (or less) only checks:", (try? slow.result(timeout: .zero)) ?? "not ready")
+    print(
+        "the future is still \(slow.state); a timeout of zero (or less) only checks:",
+        (try? slow.result(timeout: .zero)) ?? "not ready")
     print("result() with no timeout waits for it: \"\(try slow.result())\" after \(ms(clock.now - start))")
 
     let ran = Counter()
@@ -141,8 +146,9 @@ do {
     latch.release(2)
     pool.shutdown(wait: true)  // again, now waiting: returns when tasks 1 and 2 are done and the threads exited
     print("shutdown(wait: true) returned when the running tasks had finished and the threads had exited")
-    print("  finished:", futures.filter { $0.state == .finished }.map { try! $0.result() },
-          " cancelled:", futures.filter(\.isCancelled).count)
+    print(
+        "  finished:", futures.filter { $0.state == .finished }.map { try! $0.result() },
+        " cancelled:", futures.filter(\.isCancelled).count)
     print("shutdown may be called any number of times, from any thread")
 }
 

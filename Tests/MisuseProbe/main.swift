@@ -16,9 +16,9 @@ let misuse = CommandLine.arguments.dropFirst().first ?? ""
 switch misuse {
 case "configuration":
     #if DEBUG
-    print("debug")
+        print("debug")
     #else
-    print("release")
+        print("release")
     #endif
 case "chunkSize":
     let pool = ThreadPoolExecutor(maxWorkers: 1)

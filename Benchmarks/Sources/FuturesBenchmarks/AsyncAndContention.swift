@@ -7,9 +7,9 @@ import Futures
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Sizes of issue 17's workloads.
@@ -41,30 +41,30 @@ struct AsyncHandOff {
 
 var asyncHandOffs: [AsyncHandOff] {
     [
-    AsyncHandOff(name: "Futures pool.run", note: "try await pool.run { … }", isOurs: true) { workers in
-        let pool = ThreadPoolExecutor(maxWorkers: workers)
-        return ({ work in try! await pool.run(work) }, { pool.shutdown(wait: true) })
-    },
-    AsyncHandOff(
-        name: "Futures withTaskExecutorPreference", note: "the task runs on the pool", isOurs: true
-    ) { workers in
-        let pool = ThreadPoolExecutor(maxWorkers: workers)
-        return ({ work in await withTaskExecutorPreference(pool) { work() } }, { pool.shutdown(wait: true) })
-    },
-    AsyncHandOff(name: "Dispatch + continuation", note: "global().async, resume", isOurs: false) { _ in
-        (
-            { work in
-                await withCheckedContinuation { continuation in
-                    DispatchQueue.global().async { continuation.resume(returning: work()) }
-                }
-            }, {}
-        )
-    },
-    AsyncHandOff(name: "NIOThreadPool.runIfActive", note: "async runIfActive", isOurs: false) { workers in
-        let pool = NIOThreadPool(numberOfThreads: workers)
-        pool.start()
-        return ({ work in try! await pool.runIfActive(work) }, { try! pool.syncShutdownGracefully() })
-    },
+        AsyncHandOff(name: "Futures pool.run", note: "try await pool.run { … }", isOurs: true) { workers in
+            let pool = ThreadPoolExecutor(maxWorkers: workers)
+            return ({ work in try! await pool.run(work) }, { pool.shutdown(wait: true) })
+        },
+        AsyncHandOff(
+            name: "Futures withTaskExecutorPreference", note: "the task runs on the pool", isOurs: true
+        ) { workers in
+            let pool = ThreadPoolExecutor(maxWorkers: workers)
+            return ({ work in await withTaskExecutorPreference(pool) { work() } }, { pool.shutdown(wait: true) })
+        },
+        AsyncHandOff(name: "Dispatch + continuation", note: "global().async, resume", isOurs: false) { _ in
+            (
+                { work in
+                    await withCheckedContinuation { continuation in
+                        DispatchQueue.global().async { continuation.resume(returning: work()) }
+                    }
+                }, {}
+            )
+        },
+        AsyncHandOff(name: "NIOThreadPool.runIfActive", note: "async runIfActive", isOurs: false) { workers in
+            let pool = NIOThreadPool(numberOfThreads: workers)
+            pool.start()
+            return ({ work in try! await pool.runIfActive(work) }, { try! pool.syncShutdownGracefully() })
+        },
     ]
 }
 
@@ -121,7 +121,13 @@ func makeAsyncWorkloads(_ sizes: AsyncSizes) -> [Workload] {
                 let start = nowNanoseconds()
                 let sum = blockingAwait {
                     await withTaskGroup(of: Int.self) { group in
-                        for _ in 0..<count { group.addTask { await run { usleep(sleepMicros); return 1 } } }
+                        for _ in 0..<count {
+                            group.addTask {
+                                await run {
+                                    usleep(sleepMicros); return 1
+                                }
+                            }
+                        }
                         return await group.reduce(0, +)
                     }
                 }
@@ -218,27 +224,27 @@ func timedSubmitters(tasks: Int, submitters: Int, _ submit: @escaping @Sendable 
 
 var contendedSystems: [ContendedSystem] {
     [
-    ContendedSystem(name: OursSystem.name, note: "a Future per task", isOurs: true) { tasks, submitters in
-        let pool = ThreadPoolExecutor(maxWorkers: defaultWorkers)
-        defer { pool.shutdown(wait: true) }
-        return timedSubmitters(tasks: tasks, submitters: submitters) { _ = try! pool.submit { tinyTask() } }
-    },
-    ContendedSystem(name: DispatchSystem.name, note: DispatchSystem.note, isOurs: false) { tasks, submitters in
-        let queue = DispatchQueue.global()
-        return timedSubmitters(tasks: tasks, submitters: submitters) { queue.async { tinyTask() } }
-    },
-    ContendedSystem(name: NIOThreadPoolSystem.name, note: NIOThreadPoolSystem.note, isOurs: false) {
-        tasks, submitters in
-        let pool = NIOThreadPool(numberOfThreads: defaultWorkers)
-        pool.start()
-        defer { try! pool.syncShutdownGracefully() }
-        return timedSubmitters(tasks: tasks, submitters: submitters) { pool.submit { _ in tinyTask() } }
-    },
-    ContendedSystem(name: PlainPoolSystem.name, note: PlainPoolSystem.note, isOurs: false) { tasks, submitters in
-        let pool = PlainPool(threads: defaultWorkers)
-        defer { pool.shutdown() }
-        return timedSubmitters(tasks: tasks, submitters: submitters) { pool.submit { tinyTask() } }
-    },
+        ContendedSystem(name: OursSystem.name, note: "a Future per task", isOurs: true) { tasks, submitters in
+            let pool = ThreadPoolExecutor(maxWorkers: defaultWorkers)
+            defer { pool.shutdown(wait: true) }
+            return timedSubmitters(tasks: tasks, submitters: submitters) { _ = try! pool.submit { tinyTask() } }
+        },
+        ContendedSystem(name: DispatchSystem.name, note: DispatchSystem.note, isOurs: false) { tasks, submitters in
+            let queue = DispatchQueue.global()
+            return timedSubmitters(tasks: tasks, submitters: submitters) { queue.async { tinyTask() } }
+        },
+        ContendedSystem(name: NIOThreadPoolSystem.name, note: NIOThreadPoolSystem.note, isOurs: false) {
+            tasks, submitters in
+            let pool = NIOThreadPool(numberOfThreads: defaultWorkers)
+            pool.start()
+            defer { try! pool.syncShutdownGracefully() }
+            return timedSubmitters(tasks: tasks, submitters: submitters) { pool.submit { _ in tinyTask() } }
+        },
+        ContendedSystem(name: PlainPoolSystem.name, note: PlainPoolSystem.note, isOurs: false) { tasks, submitters in
+            let pool = PlainPool(threads: defaultWorkers)
+            defer { pool.shutdown() }
+            return timedSubmitters(tasks: tasks, submitters: submitters) { pool.submit { tinyTask() } }
+        },
     ]
 }
 

@@ -6,9 +6,9 @@ import Futures
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The task every row of a W6 workload runs n times.
@@ -23,7 +23,10 @@ enum GroupTask: String {
     var work: @Sendable () -> Int {
         switch self {
         case .tiny: return { 1 }
-        case .sleep: return { usleep(200); return 1 }
+        case .sleep:
+            return {
+                usleep(200); return 1
+            }
         }
     }
 
@@ -208,7 +211,8 @@ func groupFlatnessTargets(_ report: [(Workload, RoundValues)]) -> [TargetOutcome
             outcomes.append(
                 TargetOutcome(
                     workload: "W6",
-                    target: "\(contender.name) (\(task.rawValue)): cost per future up to n=\(last.0.count) ≤ 1.3 × n=\(first.0.count)",
+                    target:
+                        "\(contender.name) (\(task.rawValue)): cost per future up to n=\(last.0.count) ≤ 1.3 × n=\(first.0.count)",
                     value: largest, limit: 1.3, met: largest <= 1.3))
         }
     }

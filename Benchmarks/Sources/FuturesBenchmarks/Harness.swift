@@ -135,7 +135,8 @@ func printTables(_ workload: Workload, _ results: RoundValues, rounds: Int) {
         let noteWidth = max(20, (workload.contenders.map { $0.note.count }.max() ?? 0) + 2)
         print(
             pad("system", nameWidth) + pad("note", noteWidth) + pad("median", 10, right: true)
-                + pad("min–max", 20, right: true) + pad(workload.baseline == nil ? "ours/this" : "this/base", 11, right: true))
+                + pad("min–max", 20, right: true)
+                + pad(workload.baseline == nil ? "ours/this" : "this/base", 11, right: true))
         let baselineValues = workload.baseline.map { results.values($0, metric.key) } ?? []
         let base =
             workload.baseline == nil

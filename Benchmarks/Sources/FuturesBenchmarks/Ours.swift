@@ -4,9 +4,9 @@
 import Futures
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 enum OursSystem: PoolSystem {

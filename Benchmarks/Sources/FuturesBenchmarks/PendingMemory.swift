@@ -48,7 +48,7 @@ func runPendingMemoryChild(_ arguments: [String]) -> Never {
 
 func currentExecutablePath() -> String {
     #if os(Linux)
-    if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
     #endif
     return Bundle.main.executablePath ?? CommandLine.arguments[0]
 }

@@ -21,7 +21,8 @@ let allWorkloads =
     + makeGroupWorkloads(sizes: quick ? groupSizesQuick : groupSizes)
     + makeAsyncWorkloads(quick ? .quick : .full)
 if let only = options.only, let unknown = only.subtracting(allWorkloads.map(\.id)).first {
-    FileHandle.standardError.write(Data("unknown workload '\(unknown)' in --only; known: W1 W2 W3 W4 W5 W6 W7 W8 W9 W2-1CPU\n".utf8))
+    FileHandle.standardError.write(
+        Data("unknown workload '\(unknown)' in --only; known: W1 W2 W3 W4 W5 W6 W7 W8 W9 W2-1CPU\n".utf8))
     exit(2)
 }
 let selected = allWorkloads.filter { options.only?.contains($0.id) ?? true }.map { workload in

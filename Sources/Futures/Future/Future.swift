@@ -107,7 +107,9 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         // Nothing else can reach the future now (the last release ordered every earlier write before this).
         // The one place a stored value is destroyed: the machine's own layout holds it as plain bytes.
         if case .succeeded(let stored) = machine.phase { stored.destroy(as: Value.self) }
-        guard summary.load(ordering: .relaxed) & FutureStateMachine<Value>.unreadErrorBit != 0, let error = machine.unretrievedError else { return }
+        guard summary.load(ordering: .relaxed) & FutureStateMachine<Value>.unreadErrorBit != 0,
+            let error = machine.unretrievedError
+        else { return }
         FutureAttachment.reportUnretrieved(error, attachment: machine.attachment)
     }
 

@@ -42,7 +42,8 @@ final class FutureAttachment: Sendable {
     /// The default: one line on standard error, written with one `write` call so lines from several
     /// threads do not interleave.
     static func writeDefaultReport(_ error: any Error) {
-        PlatformProcess.writeToStandardError("Futures: a future failed and nobody read its error: \(String(describing: error))\n")
+        PlatformProcess.writeToStandardError(
+            "Futures: a future failed and nobody read its error: \(String(describing: error))\n")
     }
 }
 

@@ -57,7 +57,8 @@ extension Executor {
         _ items: S, bufferSize: Int? = nil, _ transform: @escaping @Sendable (S.Element) throws -> T
     ) -> AsyncStreamingMap<S, T> where S.Element: Sendable {
         AsyncStreamingMap(
-            submitter: StreamingSubmitter(self), items: items, bufferSize: checkedBufferSize(bufferSize, in: "unorderedMap"),
+            submitter: StreamingSubmitter(self), items: items,
+            bufferSize: checkedBufferSize(bufferSize, in: "unorderedMap"),
             ordered: false, transform: transform)
     }
 }

@@ -149,7 +149,8 @@ final class StreamingMapBuffer<T: Sendable> {
         }
     }
 
-    private func waitForNext(isolation actor: isolated (any Actor)? = #isolation) async throws -> Result<T, any Error>? {
+    private func waitForNext(isolation actor: isolated (any Actor)? = #isolation) async throws -> Result<T, any Error>?
+    {
         while true {
             switch step() {
             case .yield(let result):

@@ -1,13 +1,13 @@
 #if canImport(Darwin)
-import Darwin
+    import Darwin
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Android)
-import Android
+    import Android
 #else
-#error("Futures: unknown C library; the Platform folder has branches for Darwin, Glibc, Musl and Android")
+    #error("Futures: unknown C library; the Platform folder has branches for Darwin, Glibc, Musl and Android")
 #endif
 
 // The pthread mutex and condition variable under `PoolLock` and `Parker`. Thin shims over the address of
@@ -30,7 +30,7 @@ struct PlatformMutex {
         var attributes = pthread_mutexattr_t()
         pthread_mutexattr_init(&attributes)
         #if canImport(Glibc) && !os(Android)
-        if adaptive { pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP)) }
+            if adaptive { pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP)) }
         #endif
         let status = pthread_mutex_init(mutex, &attributes)
         pthread_mutexattr_destroy(&attributes)
@@ -39,7 +39,8 @@ struct PlatformMutex {
 
     /// A mutex in memory of its own; ``deallocate()`` frees it.
     static func allocate() -> PlatformMutex {
-        let memory = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: MemoryLayout<pthread_mutex_t>.alignment)
+        let memory = UnsafeMutableRawPointer.allocate(
+            byteCount: byteCount, alignment: MemoryLayout<pthread_mutex_t>.alignment)
         return PlatformMutex(initializing: memory, adaptive: false)
     }
 
@@ -90,7 +91,7 @@ struct PlatformCondition {
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
         #if !canImport(Darwin)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+            pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
         #endif
         let status = pthread_cond_init(condition, &attributes)
         pthread_condattr_destroy(&attributes)
@@ -119,12 +120,12 @@ struct PlatformCondition {
     /// Returns `false` if it timed out.
     func wait(_ mutex: PlatformMutex, untilNanoseconds deadline: UInt64) -> Bool {
         #if canImport(Darwin)
-        let now = MonotonicClock.nanoseconds()
-        var relative = timespec(nanoseconds: deadline > now ? deadline - now : 0)
-        return pthread_cond_timedwait_relative_np(condition, mutex.pointer, &relative) != ETIMEDOUT
+            let now = MonotonicClock.nanoseconds()
+            var relative = timespec(nanoseconds: deadline > now ? deadline - now : 0)
+            return pthread_cond_timedwait_relative_np(condition, mutex.pointer, &relative) != ETIMEDOUT
         #else
-        var end = timespec(nanoseconds: deadline)
-        return pthread_cond_timedwait(condition, mutex.pointer, &end) != ETIMEDOUT
+            var end = timespec(nanoseconds: deadline)
+            return pthread_cond_timedwait(condition, mutex.pointer, &end) != ETIMEDOUT
         #endif
     }
 }

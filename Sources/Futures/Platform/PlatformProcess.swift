@@ -1,15 +1,16 @@
-#if canImport(Darwin)
-import Darwin
-#elseif canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Android)
-import Android
-#else
-#error("Futures: unknown C library; the Platform folder has branches for Darwin, Glibc, Musl and Android")
-#endif
 import Foundation
+
+#if canImport(Darwin)
+    import Darwin
+#elseif canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Android)
+    import Android
+#else
+    #error("Futures: unknown C library; the Platform folder has branches for Darwin, Glibc, Musl and Android")
+#endif
 
 /// What the library asks of the process as a whole: its processors, its standard error, its symbols.
 enum PlatformProcess {
@@ -27,15 +28,15 @@ enum PlatformProcess {
     static var schedulableProcessorCount: Int {
         let online = activeProcessorCount
         #if canImport(Glibc) || canImport(Musl) || canImport(Android)
-        // A `cpu_set_t` (1,024 processors, 128 bytes), as bytes: the C library's type and its `CPU_COUNT`
-        // macro are not all visible from Swift.
-        var mask = [UInt8](repeating: 0, count: 128)
-        let status = mask.withUnsafeMutableBytes { schedGetAffinity(0, $0.count, $0.baseAddress!) }
-        guard status == 0 else { return online }
-        let allowed = mask.reduce(0) { $0 + $1.nonzeroBitCount }
-        return allowed > 0 ? min(online, allowed) : online
+            // A `cpu_set_t` (1,024 processors, 128 bytes), as bytes: the C library's type and its `CPU_COUNT`
+            // macro are not all visible from Swift.
+            var mask = [UInt8](repeating: 0, count: 128)
+            let status = mask.withUnsafeMutableBytes { schedGetAffinity(0, $0.count, $0.baseAddress!) }
+            guard status == 0 else { return online }
+            let allowed = mask.reduce(0) { $0 + $1.nonzeroBitCount }
+            return allowed > 0 ? min(online, allowed) : online
         #else
-        return online
+            return online
         #endif
     }
 
@@ -56,8 +57,8 @@ enum PlatformProcess {
 }
 
 #if canImport(Glibc) || canImport(Musl) || canImport(Android)
-/// `sched_getaffinity`, which the C library modules do not export (it is a GNU extension, also in musl and
-/// Bionic): the calling thread's CPU mask when `pid` is 0.
-@_silgen_name("sched_getaffinity")
-private func schedGetAffinity(_ pid: Int32, _ size: Int, _ mask: UnsafeMutableRawPointer) -> Int32
+    /// `sched_getaffinity`, which the C library modules do not export (it is a GNU extension, also in musl and
+    /// Bionic): the calling thread's CPU mask when `pid` is 0.
+    @_silgen_name("sched_getaffinity")
+    private func schedGetAffinity(_ pid: Int32, _ size: Int, _ mask: UnsafeMutableRawPointer) -> Int32
 #endif

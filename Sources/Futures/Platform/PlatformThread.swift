@@ -1,13 +1,13 @@
 #if canImport(Darwin)
-import Darwin
+    import Darwin
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Android)
-import Android
+    import Android
 #else
-#error("Futures: unknown C library; the Platform folder has branches for Darwin, Glibc, Musl and Android")
+    #error("Futures: unknown C library; the Platform folder has branches for Darwin, Glibc, Musl and Android")
 #endif
 
 // Threads: start, name, identity, join, detach. The one place in the library that names pthread calls for
@@ -17,16 +17,16 @@ import Android
 ///
 /// Only an identifier: on Darwin and musl `pthread_t` is a pointer, on glibc and Android an integer, and
 /// nothing here reads through it, so it can be kept under a lock and sent between threads.
-struct PlatformThread: @unchecked Sendable, Equatable {  // the handle is an identifier that the pthread calls accept on any thread; it is never dereferenced here
+struct PlatformThread: @unchecked Sendable, Equatable {  // a handle for pthread calls on any thread; never dereferenced
     private let handle: pthread_t
 
     /// The longest thread name the platform keeps, in bytes, not counting the terminating zero: Linux
     /// (glibc, musl) and Android keep 16 bytes with the zero (`TASK_COMM_LEN`), Darwin 64
     /// (`MAXTHREADNAMESIZE` in `<sys/proc_info.h>`).
     #if canImport(Darwin)
-    static let maxNameBytes = 63
+        static let maxNameBytes = 63
     #else
-    static let maxNameBytes = 15
+        static let maxNameBytes = 15
     #endif
 
     /// The calling thread.
@@ -68,30 +68,39 @@ struct PlatformThread: @unchecked Sendable, Equatable {  // the handle is an ide
     /// Starts a joinable thread that names itself `name` (see ``setCurrentName(_:)``), then runs `body`.
     ///
     /// - Returns: the thread, which the caller must join or detach; or the `pthread_create` error.
-    static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Result<PlatformThread, ThreadStartError> {
+    static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Result<PlatformThread, ThreadStartError>
+    {
         let argument = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
         #if canImport(Darwin) || canImport(Musl)
-        // `pthread_t` is a pointer here: `pthread_create` fills in an optional.
-        var handle: pthread_t? = nil
+            // `pthread_t` is a pointer here: `pthread_create` fills in an optional.
+            var handle: pthread_t? = nil
         #else
-        var handle = pthread_t()
+            var handle = pthread_t()
         #endif
         // The entry point's parameter is non-optional on Darwin (and Android's NDK 27), optional elsewhere:
         // `$0` converts to `run`'s optional parameter either way. Android's NDK 27 also wants a non-optional
         // result (NDK 28 takes either), as swift-nio does it.
         #if os(Android)
-        let status = pthread_create(&handle, nil, { PlatformThread.run($0); return UnsafeMutableRawPointer(bitPattern: 0xdeadbee)! }, argument)
+            let status = pthread_create(
+                &handle, nil,
+                {
+                    PlatformThread.run($0); return UnsafeMutableRawPointer(bitPattern: 0xdeadbee)!
+                }, argument)
         #else
-        let status = pthread_create(&handle, nil, { PlatformThread.run($0); return nil }, argument)
+            let status = pthread_create(
+                &handle, nil,
+                {
+                    PlatformThread.run($0); return nil
+                }, argument)
         #endif
         guard status == 0 else {
             Unmanaged<Start>.fromOpaque(argument).release()
             return .failure(ThreadStartError(code: status))
         }
         #if canImport(Darwin) || canImport(Musl)
-        return .success(PlatformThread(handle: handle!))
+            return .success(PlatformThread(handle: handle!))
         #else
-        return .success(PlatformThread(handle: handle))
+            return .success(PlatformThread(handle: handle))
         #endif
     }
 
@@ -107,11 +116,11 @@ struct PlatformThread: @unchecked Sendable, Equatable {  // the handle is an ide
     /// microseconds before a new worker can take its first task.)
     static func setCurrentName(_ name: String) {
         #if canImport(Darwin)
-        _ = pthread_setname_np(name)  // Darwin names only the calling thread
+            _ = pthread_setname_np(name)  // Darwin names only the calling thread
         #elseif os(Android)
-        _ = pthread_setname_np(pthread_self(), name)
+            _ = pthread_setname_np(pthread_self(), name)
         #else
-        _ = linuxSetName(pthread_self(), name)
+            _ = linuxSetName(pthread_self(), name)
         #endif
     }
 
@@ -121,9 +130,9 @@ struct PlatformThread: @unchecked Sendable, Equatable {  // the handle is an ide
         var buffer = [CChar](repeating: 0, count: maxNameBytes + 1)
         let status = buffer.withUnsafeMutableBufferPointer { buffer in
             #if canImport(Darwin) || os(Android)
-            pthread_getname_np(pthread_self(), buffer.baseAddress!, buffer.count)
+                pthread_getname_np(pthread_self(), buffer.baseAddress!, buffer.count)
             #else
-            linuxGetName(pthread_self(), buffer.baseAddress!, buffer.count)
+                linuxGetName(pthread_self(), buffer.baseAddress!, buffer.count)
             #endif
         }
         guard status == 0 else { return nil }
@@ -132,15 +141,15 @@ struct PlatformThread: @unchecked Sendable, Equatable {  // the handle is an ide
 }
 
 #if !canImport(Darwin) && !os(Android)
-// glibc and musl declare `pthread_setname_np` and `pthread_getname_np` only under `_GNU_SOURCE`, so the
-// Glibc and Musl modules do not export them (swift-nio reaches them through a C shim, `CNIOLinux`).
-// Same signatures in both: `int (pthread_t, const char *)` and `int (pthread_t, char *, size_t)`.
+    // glibc and musl declare `pthread_setname_np` and `pthread_getname_np` only under `_GNU_SOURCE`, so the
+    // Glibc and Musl modules do not export them (swift-nio reaches them through a C shim, `CNIOLinux`).
+    // Same signatures in both: `int (pthread_t, const char *)` and `int (pthread_t, char *, size_t)`.
 
-@_silgen_name("pthread_setname_np")
-private func linuxSetName(_ thread: pthread_t, _ name: UnsafePointer<CChar>) -> Int32
+    @_silgen_name("pthread_setname_np")
+    private func linuxSetName(_ thread: pthread_t, _ name: UnsafePointer<CChar>) -> Int32
 
-@_silgen_name("pthread_getname_np")
-private func linuxGetName(_ thread: pthread_t, _ buffer: UnsafeMutablePointer<CChar>, _ length: Int) -> Int32
+    @_silgen_name("pthread_getname_np")
+    private func linuxGetName(_ thread: pthread_t, _ buffer: UnsafeMutablePointer<CChar>, _ length: Int) -> Int32
 #endif
 
 /// `pthread_create` could not start a thread; `code` is its error number (`EAGAIN` when the process or
@@ -160,4 +169,5 @@ struct ThreadStartError: Error, Equatable, CustomStringConvertible {
 
 /// The function a pool starts its worker threads with: ``PlatformThread/start(name:_:)``, or a stand-in
 /// that tests give a pool to make starting fail.
-typealias ThreadStarter = @Sendable (_ name: String, _ body: @escaping @Sendable () -> Void) -> Result<PlatformThread, ThreadStartError>
+typealias ThreadStarter =
+    @Sendable (_ name: String, _ body: @escaping @Sendable () -> Void) -> Result<PlatformThread, ThreadStartError>

@@ -1,13 +1,13 @@
 #if canImport(Darwin)
-import Darwin
+    import Darwin
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Android)
-import Android
+    import Android
 #else
-#error("Futures: unknown C library; the Platform folder has branches for Darwin, Glibc, Musl and Android")
+    #error("Futures: unknown C library; the Platform folder has branches for Darwin, Glibc, Musl and Android")
 #endif
 
 /// A per-thread slot holding one object, on a pthread key (`pthread_getspecific`/`pthread_setspecific`).

@@ -422,7 +422,9 @@ struct PoolStateMachine {
     /// worker takes it with ``nextWork(for:wasParked:finished:taking:)`` once the future is completed, so
     /// the entry stays in the queue where a waiting worker can still run it itself. `wake` is for after
     /// the future is completed.
-    mutating func taskFinished(_ outcome: QueuedTaskOutcome, for parker: Parker) -> (action: WorkerAction?, wake: [any Waker]) {
+    mutating func taskFinished(_ outcome: QueuedTaskOutcome, for parker: Parker) -> (
+        action: WorkerAction?, wake: [any Waker]
+    ) {
         var wake: [any Waker] = []
         count(outcome)
         taskEnded(wake: &wake)

@@ -33,7 +33,8 @@ public func withThreadPoolExecutor<R>(
     _ body: (ThreadPoolExecutor) throws -> R
 ) rethrows -> R {
     let pool = ThreadPoolExecutor(
-        maxWorkers: maxWorkers, threadNamePrefix: threadNamePrefix, initializer: initializer, configuration: configuration)
+        maxWorkers: maxWorkers, threadNamePrefix: threadNamePrefix, initializer: initializer,
+        configuration: configuration)
     defer { pool.shutdown(wait: true, cancelFutures: onExit.cancelFutures) }
     return try body(pool)
 }
@@ -104,7 +105,8 @@ public func withThreadPoolExecutor<R>(
     _ body: (ThreadPoolExecutor) async throws -> R
 ) async rethrows -> R {
     let pool = ThreadPoolExecutor(
-        maxWorkers: maxWorkers, threadNamePrefix: threadNamePrefix, initializer: initializer, configuration: configuration)
+        maxWorkers: maxWorkers, threadNamePrefix: threadNamePrefix, initializer: initializer,
+        configuration: configuration)
     let result: R
     do {
         result = try await body(pool)

@@ -96,13 +96,17 @@ public struct ThreadPoolConfiguration: Sendable {
             fatalError("ThreadPoolExecutor: maxQueued must be at least 1 (or nil for no bound), got \(maxQueued)")
         }
         if minWorkers < 0 || minWorkers > maxWorkers {
-            fatalError("ThreadPoolExecutor: minWorkers must be between 0 and maxWorkers (\(maxWorkers)), got \(minWorkers)")
+            fatalError(
+                "ThreadPoolExecutor: minWorkers must be between 0 and maxWorkers (\(maxWorkers)), got \(minWorkers)")
         }
         if let keepAlive, keepAlive <= .zero {
-            fatalError("ThreadPoolExecutor: keepAlive must be greater than zero (or nil to keep threads), got \(keepAlive)")
+            fatalError(
+                "ThreadPoolExecutor: keepAlive must be greater than zero (or nil to keep threads), got \(keepAlive)")
         }
         if let maxTasksPerWorker, maxTasksPerWorker < 1 {
-            fatalError("ThreadPoolExecutor: maxTasksPerWorker must be at least 1 (or nil for no limit), got \(maxTasksPerWorker)")
+            fatalError(
+                "ThreadPoolExecutor: maxTasksPerWorker must be at least 1 (or nil for no limit), got \(maxTasksPerWorker)"
+            )
         }
     }
 }

@@ -57,12 +57,14 @@ final class ThreadPoolCore: Sendable {
         configuration: ThreadPoolConfiguration = ThreadPoolConfiguration()
     ) {
         state = PoolLock(
-            PoolStateMachine(maxWorkers: maxWorkers, maxQueued: configuration.maxQueued, minWorkers: configuration.minWorkers))
+            PoolStateMachine(
+                maxWorkers: maxWorkers, maxQueued: configuration.maxQueued, minWorkers: configuration.minWorkers))
         self.threadNamePrefix = threadNamePrefix
         self.initializer = initializer
         self.configuration = configuration
         decoratesFutures =
-            configuration.recordsTaskTimes || configuration.hooks.wrapsTasks || configuration.hooks.unretrievedError != nil
+            configuration.recordsTaskTimes || configuration.hooks.wrapsTasks
+            || configuration.hooks.unretrievedError != nil
     }
 
     // MARK: Making futures
@@ -187,7 +189,9 @@ final class ThreadPoolCore: Sendable {
     ///
     /// - Throws: ``ExecutorError/threadStartFailed(_:)`` if a thread was to start and could not, with no
     ///   other worker running.
-    private func perform(_ action: PoolStateMachine.SubmitAction, submitted: ObjectIdentifier? = nil) throws(ExecutorError) {
+    private func perform(_ action: PoolStateMachine.SubmitAction, submitted: ObjectIdentifier? = nil)
+        throws(ExecutorError)
+    {
         switch action {
         case .none: break
         case .wake(let parker): parker.unpark()
@@ -242,7 +246,9 @@ final class ThreadPoolCore: Sendable {
     /// if it is one of them, detaches itself instead. Called once the workers have left their loop.
     func joinWorkerThreads() {
         let current = PlatformThread.current
-        for thread in threads.withLock({ threads in defer { threads.removeAll() }; return threads }) {
+        for thread in threads.withLock({ threads in
+            defer { threads.removeAll() }; return threads
+        }) {
             if thread == current {
                 thread.detach()
             } else {
@@ -303,7 +309,9 @@ final class ThreadPoolCore: Sendable {
                 }
                 tasksLeft -= finished.succeeded + finished.failed
                 if tasksLeft <= 0 { return retire(name: name, parker: parker, finished: finished, locals: locals) }
-                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: finished, taking: takeRuns) }
+                step = state.withLock {
+                    $0.nextWork(for: parker, wasParked: false, finished: finished, taking: takeRuns)
+                }
             case .run(.task(let task)):
                 wake.forEach { $0.wake() }
                 // With nothing queued, the worker goes idle before the future is completed (see
@@ -321,12 +329,16 @@ final class ThreadPoolCore: Sendable {
                     step = PoolStateMachine.WorkerStep(action: action, wake: finished.wake)
                 } else {
                     finished?.wake.forEach { $0.wake() }
-                    step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: takeRuns) }
+                    step = state.withLock {
+                        $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: takeRuns)
+                    }
                 }
             case .run(.job(let job)):
                 wake.forEach { $0.wake() }
                 job.runSynchronously(on: jobExecutor ?? asUnownedTaskExecutor())
-                step = state.withLock { $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: takeRuns) }
+                step = state.withLock {
+                    $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: takeRuns)
+                }
             case .park(let keepAlive):
                 wake.forEach { $0.wake() }
                 if !spinWhileIdle(parker) {
@@ -358,7 +370,9 @@ final class ThreadPoolCore: Sendable {
     /// The worker ran its ``ThreadPoolConfiguration/maxTasksPerWorker`` tasks (`finished` says how those not
     /// yet reported ended): it leaves the pool, which starts a replacement at once if work is queued, then
     /// runs its ``WorkerLocal`` cleanups and exit hook. `shutdown(wait: true)` waits for those.
-    private func retire(name: String, parker: Parker, finished: PoolStateMachine.FinishedTasks, locals: WorkerLocalStorage) {
+    private func retire(
+        name: String, parker: Parker, finished: PoolStateMachine.FinishedTasks, locals: WorkerLocalStorage
+    ) {
         // Detached while the pool still counts the worker, so no `shutdown(wait: true)` can be joining it.
         detachCurrentWorker()
         let retirement = state.withLock { $0.workerRetiring(parker, finished: finished) }

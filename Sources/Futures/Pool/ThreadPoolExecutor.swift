@@ -165,7 +165,9 @@ public final class ThreadPoolExecutor: Executor {
     ///   - cancelFutures: if `true`, every future that has not started is cancelled before this returns
     ///     (its waiters and callbacks see it at once); running tasks finish. If `false`, queued work
     ///     still runs.
-    @available(*, noasync, message: "blocks the thread while the workers exit; use 'await pool.shutdown()' in async code")
+    @available(
+        *, noasync, message: "blocks the thread while the workers exit; use 'await pool.shutdown()' in async code"
+    )
     public func shutdown(wait: Bool = true, cancelFutures: Bool = false) {
         core.shutdown(wait: wait, cancelFutures: cancelFutures)
     }

@@ -5,7 +5,7 @@
 /// a task-local is a thread-local). A Swift task created inside a pool task inherits the binding, so every
 /// access also checks that the calling thread is the owner, through its ``Parker/current``: only that
 /// thread ever touches the entries.
-final class WorkerLocalStorage: @unchecked Sendable {  // entries are touched only on the owner thread, checked by `forCurrentThread`
+final class WorkerLocalStorage: @unchecked Sendable {  // entries touched only on the owner thread (`forCurrentThread`)
     @TaskLocal static var current: WorkerLocalStorage?
 
     /// The owner thread's parker: its identity (held, so no other thread's parker can take its address).
@@ -33,7 +33,8 @@ final class WorkerLocalStorage: @unchecked Sendable {  // entries are touched on
     func box<Value>(for local: WorkerLocal<Value>) throws -> WorkerLocalBox<Value> {
         let key = ObjectIdentifier(local)
         if let box = boxes[key] {
-            return unsafeDowncast(box, to: WorkerLocalBox<Value>.self)  // the key is the WorkerLocal<Value>, which the box holds alive
+            // The key is the WorkerLocal<Value>, which the box holds alive.
+            return unsafeDowncast(box, to: WorkerLocalBox<Value>.self)
         }
         if closing { throw WorkerLocalError.notOnWorker }
         guard making.insert(key).inserted else { throw WorkerLocalError.recursiveFactory }

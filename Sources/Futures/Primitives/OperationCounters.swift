@@ -45,7 +45,7 @@ final class OperationCounters: Sendable {
     @inlinable @inline(__always)
     static func countStatusRead() {
         #if DEBUG
-        record(.statusRead)
+            record(.statusRead)
         #endif
     }
 
@@ -53,7 +53,7 @@ final class OperationCounters: Sendable {
     @inlinable @inline(__always)
     static func countLockAcquisition() {
         #if DEBUG
-        record(.lock)
+            record(.lock)
         #endif
     }
 
@@ -61,7 +61,7 @@ final class OperationCounters: Sendable {
     @inlinable @inline(__always)
     static func countQueueEntriesExamined(_ count: Int = 1) {
         #if DEBUG
-        record(.queueEntry, count)
+            record(.queueEntry, count)
         #endif
     }
 

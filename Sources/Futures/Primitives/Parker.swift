@@ -8,7 +8,7 @@ import Synchronization
 /// earlier wait): every caller re-checks its own condition in a loop.
 ///
 /// Each thread has one (``current``), used for every blocking wait it makes; pool workers have their own.
-final class Parker: @unchecked Sendable {  // the mutex and condition are used only through their own calls; `state` is atomic
+final class Parker: @unchecked Sendable {  // mutex and condition used only through their calls; `state` is atomic
     private enum Permit {
         static let none = 0
         static let granted = 1
@@ -47,7 +47,9 @@ final class Parker: @unchecked Sendable {  // the mutex and condition are used o
 
         mutex.lock()
         defer { mutex.unlock() }
-        guard state.compareExchange(expected: Permit.none, desired: Permit.sleeping, ordering: .acquiringAndReleasing).exchanged
+        guard
+            state.compareExchange(expected: Permit.none, desired: Permit.sleeping, ordering: .acquiringAndReleasing)
+                .exchanged
         else {
             state.store(Permit.none, ordering: .releasing)  // it was granted meanwhile
             return true
@@ -73,7 +75,8 @@ final class Parker: @unchecked Sendable {  // the mutex and condition are used o
     }
 
     private func takePermit() -> Bool {
-        state.compareExchange(expected: Permit.granted, desired: Permit.none, ordering: .acquiringAndReleasing).exchanged
+        state.compareExchange(expected: Permit.granted, desired: Permit.none, ordering: .acquiringAndReleasing)
+            .exchanged
     }
 }
 

@@ -106,7 +106,9 @@ public struct AsCompletedWithTimeout<T: Sendable>: AsyncSequence, Sendable {
     public func makeIterator() -> Iterator { Iterator(stream: CompletionStream(futures, deadline: deadline)) }
 
     /// Makes an iterator for `for try await`.
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(stream: CompletionStream(futures, deadline: deadline)) }
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(stream: CompletionStream(futures, deadline: deadline))
+    }
 
     /// Calls `body` with each future in completion order, blocking between them.
     ///

@@ -19,10 +19,12 @@ import Testing
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let started = Gate()
         let release = Gate()
-        let running = try pool.submit { started.open(); release.wait(); return 1 }
+        let running = try pool.submit {
+            started.open(); release.wait(); return 1
+        }
         #expect(started.wait())
         let queued = try pool.submit { 2 }
-        await pool.shutdown(wait: false, cancelFutures: true)   // the running task still holds the worker
+        await pool.shutdown(wait: false, cancelFutures: true)  // the running task still holds the worker
         #expect(queued.isCancelled, "cancelled before shutdown returned")
         #expect(!pool.isTerminated)
         release.open()
@@ -35,7 +37,9 @@ import Testing
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let started = Gate()
         let release = Gate()
-        _ = try pool.submit { started.open(); release.wait() }
+        _ = try pool.submit {
+            started.open(); release.wait()
+        }
         #expect(started.wait())
         let queued = try pool.submit { 2 }
         let shutdown = Task { await pool.shutdown(wait: true, cancelFutures: true) }

@@ -63,7 +63,9 @@ struct AsCompletedCPythonTests {
             let alreadyCompleted: Set = [fx.cancelledAndNotified, fx.exception, fx.successful]
             let event = Gate()
             defer { event.open() }
-            let future = try pool.submit { event.wait(); return 7 }
+            let future = try pool.submit {
+                event.wait(); return 7
+            }
 
             var completed = Set<Future<Int>>()
             #expect(throws: FutureError.timedOut) {
@@ -88,7 +90,9 @@ struct AsCompletedCPythonTests {
             let fx = CPyFW.Fixtures()
             let event = Gate()
             defer { event.open() }
-            let future1 = try pool.submit { event.wait(); return 1 }
+            let future1 = try pool.submit {
+                event.wait(); return 1
+            }
 
             // The done fixture comes first, so future1 is surely still pending when the iteration
             // has started; then it completes.
@@ -153,8 +157,12 @@ struct AsCompletedCPythonTests {
                 event1.open()
                 event2.open()
             }
-            let later1 = try pool.submit { event1.wait(); return 1 }
-            let later2 = try pool.submit { event2.wait(); return 2 }
+            let later1 = try pool.submit {
+                event1.wait(); return 1
+            }
+            let later2 = try pool.submit {
+                event2.wait(); return 2
+            }
 
             var iterator = asCompleted([later2, fx.successful, later1, fx.cancelled, fx.exception]).makeIterator()
             var first: Set<Future<Int>> = []
@@ -207,7 +215,9 @@ struct AsCompletedCPythonTests {
             let event = Gate()
             defer { event.open() }
             let number = try pool.submit { 42 }
-            let text = try pool.submit { event.wait(); return "forty-two" }
+            let text = try pool.submit {
+                event.wait(); return "forty-two"
+            }
             let cancelled = Future<[Int]>()
             cancelled.cancel()
             let failed = try pool.submit { () throws -> Double in throw TestError(tag: 5) }
@@ -240,7 +250,9 @@ struct AsCompletedCPythonTests {
             let fx = CPyFW.Fixtures()
             let event = Gate()
             defer { event.open() }
-            let later = try pool.submit { event.wait(); return 1 }
+            let later = try pool.submit {
+                event.wait(); return 1
+            }
             let quick = try pool.submit { 2 }
 
             var yielded: [Future<Int>] = []
@@ -279,7 +291,9 @@ struct AsCompletedCPythonTests {
             event.open()
             pool.shutdown(wait: true)
         }
-        let running = try pool.submit { started.open(); event.wait(); return 0 }
+        let running = try pool.submit {
+            started.open(); event.wait(); return 0
+        }
         started.wait()
         let queued = try pool.submit { 1 }
 
@@ -302,7 +316,9 @@ struct AsCompletedCPythonTests {
             let fx = CPyFW.Fixtures()
             let event = Gate()
             defer { event.open() }
-            let blocked = try pool.submit { event.wait(); return 7 }
+            let blocked = try pool.submit {
+                event.wait(); return 7
+            }
 
             var yielded: [Future<Int>] = []
             let start = ContinuousClock.now
@@ -326,7 +342,9 @@ struct AsCompletedCPythonTests {
             let fx = CPyFW.Fixtures()
             let event = Gate()
             defer { event.open() }
-            let blocked = try pool.submit { event.wait(); return 7 }
+            let blocked = try pool.submit {
+                event.wait(); return 7
+            }
 
             let yielded = Recorder<Future<Int>>()
             let start = ContinuousClock.now
@@ -350,7 +368,9 @@ struct AsCompletedCPythonTests {
             let fx = CPyFW.Fixtures()
             let event = Gate()
             defer { event.open() }
-            let blocked = try pool.submit { event.wait(); return 7 }
+            let blocked = try pool.submit {
+                event.wait(); return 7
+            }
 
             var yielded: [Future<Int>] = []
             let start = ContinuousClock.now

@@ -164,8 +164,14 @@ struct ExecutorCPythonTests {
     func mapOnEmptyInput() throws {
         try withPool { pool throws in
             let calls = Counter()
-            #expect(try pool.map([Int]()) { calls.increment(); return String($0) }.isEmpty)
-            #expect(try pool.map([Int](), timeout: .zero, chunkSize: 2) { calls.increment(); return String($0) }.isEmpty)
+            #expect(
+                try pool.map([Int]()) {
+                    calls.increment(); return String($0)
+                }.isEmpty)
+            #expect(
+                try pool.map([Int](), timeout: .zero, chunkSize: 2) {
+                    calls.increment(); return String($0)
+                }.isEmpty)
             #expect(calls.count == 0)
         }
     }
@@ -217,36 +223,36 @@ struct ExecutorCPythonTests {
     }
 
     #if EXIT_TESTS  // exit tests exist on macOS and Linux only (see Package.swift)
-    @Test("test_max_workers_negative (0 stops the program)")
-    func maxWorkersZero() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = ThreadPoolExecutor(maxWorkers: 0)
+        @Test("test_max_workers_negative (0 stops the program)")
+        func maxWorkersZero() async {
+            let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = ThreadPoolExecutor(maxWorkers: 0)
+            }
+            if let result {
+                let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+                #expect(message.contains("maxWorkers"), "message does not name maxWorkers: \(message)")
+                #expect(message.contains("0"), "message does not name the bad value: \(message)")
+            }
         }
-        if let result {
-            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
-            #expect(message.contains("maxWorkers"), "message does not name maxWorkers: \(message)")
-            #expect(message.contains("0"), "message does not name the bad value: \(message)")
-        }
-    }
 
-    @Test("test_max_workers_negative (-1 stops the program)")
-    func maxWorkersNegative() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = ThreadPoolExecutor(maxWorkers: -1)
+        @Test("test_max_workers_negative (-1 stops the program)")
+        func maxWorkersNegative() async {
+            let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = ThreadPoolExecutor(maxWorkers: -1)
+            }
+            if let result {
+                let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+                #expect(message.contains("maxWorkers"), "message does not name maxWorkers: \(message)")
+                #expect(message.contains("-1"), "message does not name the bad value: \(message)")
+            }
         }
-        if let result {
-            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
-            #expect(message.contains("maxWorkers"), "message does not name maxWorkers: \(message)")
-            #expect(message.contains("-1"), "message does not name the bad value: \(message)")
-        }
-    }
 
-    @Test("test_max_workers_negative (withThreadPoolExecutor)")
-    func maxWorkersNegativeScoped() async {
-        await #expect(processExitsWith: .failure) {
-            await withThreadPoolExecutor(maxWorkers: -1) { _ async in }
+        @Test("test_max_workers_negative (withThreadPoolExecutor)")
+        func maxWorkersNegativeScoped() async {
+            await #expect(processExitsWith: .failure) {
+                await withThreadPoolExecutor(maxWorkers: -1) { _ async in }
+            }
         }
-    }
     #endif
 
     @Test("test_free_reference")

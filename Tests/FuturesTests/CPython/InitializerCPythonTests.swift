@@ -94,7 +94,8 @@ struct InitializerCPythonTests {
         // ... and from this point submit is guaranteed to fail.
         for _ in 0..<3 {
             let error = #expect(throws: ExecutorError.self) { try pool.submit { 0 } }
-            if case .broken? = error {} else {
+            if case .broken? = error {
+            } else {
                 Issue.record("expected ExecutorError.broken from submit, got \(String(describing: error))")
             }
         }

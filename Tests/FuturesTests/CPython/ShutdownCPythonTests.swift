@@ -306,7 +306,8 @@ struct ShutdownCPythonTests {
                 continue
             }
             let shortened = name.utf8.count == PlatformThread.maxNameBytes
-            #expect(match.1 == "ThreadPoolExecutor" || (shortened && "ThreadPoolExecutor".hasPrefix(match.1)), "\(name)")
+            #expect(
+                match.1 == "ThreadPoolExecutor" || (shortened && "ThreadPoolExecutor".hasPrefix(match.1)), "\(name)")
             pools.insert(match.2)
         }
         #expect(pools.count == 1, "one pool number in one pool's names: \(pools)")

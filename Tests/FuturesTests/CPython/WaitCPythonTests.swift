@@ -37,7 +37,9 @@ struct WaitCPythonTests {
             let event = Gate()
             defer { event.open() }
             let future1 = try pool.submit { 21 * 2 }
-            let future2 = try pool.submit { event.wait(); return 0 }
+            let future2 = try pool.submit {
+                event.wait(); return 0
+            }
 
             let (done, notDone) = wait([future1, future2], returnWhen: .firstCompleted)
 
@@ -54,7 +56,9 @@ struct WaitCPythonTests {
             let event = Gate()
             defer { event.open() }
             let cancelled = try CPyFW.future(.cancelled)
-            let future2 = try pool.submit { event.wait(); return 0 }
+            let future2 = try pool.submit {
+                event.wait(); return 0
+            }
 
             // CPython would keep waiting here: its CANCELLED_FUTURE is not done until notified.
             let (done, notDone) = wait([cancelled, future2], returnWhen: .firstCompleted)
@@ -72,7 +76,9 @@ struct WaitCPythonTests {
             let fx = CPyFW.Fixtures()
             let event = Gate()
             defer { event.open() }
-            let future1 = try pool.submit { event.wait(); return 0 }
+            let future1 = try pool.submit {
+                event.wait(); return 0
+            }
 
             let (finished, pending) = wait(
                 [fx.cancelledAndNotified, fx.successful, future1], returnWhen: .firstCompleted)
@@ -98,7 +104,9 @@ struct WaitCPythonTests {
                 event1.wait()
                 throw TestError(tag: 2)
             }
-            let future3 = try pool.submit { event2.wait(); return 0 }
+            let future3 = try pool.submit {
+                event2.wait(); return 0
+            }
 
             // Ensure that future1 is completed before future2 finishes.
             let thread = startThread {
@@ -123,7 +131,9 @@ struct WaitCPythonTests {
             let event = Gate()
             defer { event.open() }
             let future1 = try pool.submit { () throws -> Int in throw TestError(tag: 3) }  // divmod(21, 0)
-            let future2 = try pool.submit { event.wait(); return 0 }
+            let future2 = try pool.submit {
+                event.wait(); return 0
+            }
 
             let (finished, pending) = wait(
                 [fx.successful, fx.cancelled, fx.cancelledAndNotified, future1, future2],
@@ -143,7 +153,9 @@ struct WaitCPythonTests {
             let fx = CPyFW.Fixtures()
             let event = Gate()
             defer { event.open() }
-            let future1 = try pool.submit { event.wait(); return 0 }
+            let future1 = try pool.submit {
+                event.wait(); return 0
+            }
 
             let (finished, pending) = wait([fx.exception, future1], returnWhen: .firstException)
 
@@ -176,7 +188,9 @@ struct WaitCPythonTests {
             let fx = CPyFW.Fixtures()
             let event = Gate()
             defer { event.open() }
-            let future = try pool.submit { event.wait(); return 7 }
+            let future = try pool.submit {
+                event.wait(); return 7
+            }
 
             let (finished, pending) = wait(
                 [fx.cancelledAndNotified, fx.exception, fx.successful, future],
@@ -197,7 +211,12 @@ struct WaitCPythonTests {
         try CPyFW.withPool { pool in
             let event = Gate()
             defer { event.open() }
-            let fs = try Set((0..<100).map { i in try pool.submit { event.wait(); return i } })
+            let fs = try Set(
+                (0..<100).map { i in
+                    try pool.submit {
+                        event.wait(); return i
+                    }
+                })
             event.open()
             let (done, notDone) = wait(fs, returnWhen: .allCompleted)
             #expect(done == fs)
@@ -213,7 +232,9 @@ struct WaitCPythonTests {
             let event = Gate()
             defer { event.open() }
             let cancelled = try CPyFW.future(.cancelled)
-            let blocked = try pool.submit { event.wait(); return 0 }
+            let blocked = try pool.submit {
+                event.wait(); return 0
+            }
 
             // If the cancelled future counted as an exception, wait would return at once.
             let start = ContinuousClock.now
@@ -238,7 +259,9 @@ struct WaitCPythonTests {
             defer { event.open() }
             let cancelled = try CPyFW.future(.cancelled)
             let failing = try pool.submit { () throws -> Int in throw TestError(tag: 4) }
-            let blocked = try pool.submit { event.wait(); return 0 }
+            let blocked = try pool.submit {
+                event.wait(); return 0
+            }
 
             let (done, notDone) = wait([cancelled, failing, blocked], returnWhen: .firstException)
 
@@ -253,7 +276,9 @@ struct WaitCPythonTests {
             let event = Gate()
             defer { event.open() }
             let done1 = try CPyFW.future(.finished(1))
-            let blocked = try pool.submit { event.wait(); return 0 }
+            let blocked = try pool.submit {
+                event.wait(); return 0
+            }
 
             let (done, notDone) = wait(
                 [done1, blocked, done1, blocked, blocked], timeout: .milliseconds(50), returnWhen: .allCompleted)
@@ -327,7 +352,9 @@ struct WaitCPythonTests {
             event.open()
             pool.shutdown(wait: true)
         }
-        let running = try pool.submit { started.open(); event.wait(); return 0 }
+        let running = try pool.submit {
+            started.open(); event.wait(); return 0
+        }
         started.wait()
         let queued = try pool.submit { 1 }
 

@@ -67,7 +67,8 @@ struct FutureStateMachineExplorationTests {
             case .cancelled: phase = "cancelled"
             }
             let listeners = registered.map { $0 ? "o" : "c" }.joined()
-            return "\(phase) \(listeners) \(completions) \(workHandedOut) \(wasCancelled) \(retrieved) \(discarded) \(hadWork) \(machine.errorRetrieved)"
+            return
+                "\(phase) \(listeners) \(completions) \(workHandedOut) \(wasCancelled) \(retrieved) \(discarded) \(hadWork) \(machine.errorRetrieved)"
         }
 
         mutating func completed(_ completion: Machine.Completion) {
@@ -197,7 +198,9 @@ struct FutureStateMachineExplorationTests {
                 states.formUnion(next.keys)
             }
         }
-        print("FutureStateMachine exploration: \(sequences) steps explored, \(states.count) distinct states, depth \(Self.depth)")
+        print(
+            "FutureStateMachine exploration: \(sequences) steps explored, \(states.count) distinct states, depth \(Self.depth)"
+        )
         #expect(states.count > 50)
     }
 }

@@ -120,7 +120,9 @@ struct FutureStateMachineTests {
         #expect(added8)
         let completion = try machine.finish(.success(1), by: "test")
         #expect(completion.listeners.count == 3)
-        if case .observer(let observer) = completion.listeners[1] { #expect(observer === parker) } else {
+        if case .observer(let observer) = completion.listeners[1] {
+            #expect(observer === parker)
+        } else {
             Issue.record("order lost")
         }
         // Done: no more listeners are taken.

@@ -55,7 +55,8 @@ struct StoredValueTests {
         let tracker = LifetimeTracker()
         do {
             let inline = completed(tracker.instance())
-            let boxed = completed(LargeWithReferences(first: tracker.instance(), second: tracker.instance(), third: tracker.instance()))
+            let boxed = completed(
+                LargeWithReferences(first: tracker.instance(), second: tracker.instance(), third: tracker.instance()))
             let optional = completed(Optional(tracker.instance()))
             let array = completed([tracker.instance(), tracker.instance()])
             _ = try inline.result()

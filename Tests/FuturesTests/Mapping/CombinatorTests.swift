@@ -33,7 +33,9 @@ struct CombinatorTests {
         let gate = Gate()
         let ran = Counter()
         let tasks: [@Sendable () throws -> Int] = (0..<5).map { _ in
-            { ran.increment(); gate.wait(); return 0 }
+            {
+                ran.increment(); gate.wait(); return 0
+            }
         }
         #expect(throws: FutureError.timedOut) { _ = try pool.invokeAll(tasks, timeout: .milliseconds(50)) }
         gate.open()
@@ -49,7 +51,9 @@ struct CombinatorTests {
         let slow = Gate()
         let value = try pool.invokeAny(
             { throw TestError(tag: 0) },
-            { slow.wait(); return 1 },
+            {
+                slow.wait(); return 1
+            },
             { 2 }
         )
         #expect(value == 2)
@@ -61,11 +65,21 @@ struct CombinatorTests {
         let holdWorker = Gate()
         let ran = Recorder<Int>()
         let tasks: [@Sendable () throws -> Int] = [
-            { ran.append(0); throw TestError(tag: 0) },
-            { ran.append(1); return 1 },
-            { ran.append(2); holdWorker.wait(); return 2 },
-            { ran.append(3); return 3 },
-            { ran.append(4); return 4 },
+            {
+                ran.append(0); throw TestError(tag: 0)
+            },
+            {
+                ran.append(1); return 1
+            },
+            {
+                ran.append(2); holdWorker.wait(); return 2
+            },
+            {
+                ran.append(3); return 3
+            },
+            {
+                ran.append(4); return 4
+            },
         ]
         #expect(try pool.invokeAny(tasks) == 1)
         holdWorker.open()
@@ -78,11 +92,16 @@ struct CombinatorTests {
         defer { pool.shutdown() }
         let first = Gate()
         do {
-            _ = try pool.invokeAny([
-                { first.wait(); throw TestError(tag: 0) },  // fails last
-                { defer { first.open() }; throw TestError(tag: 1) },
-                { throw TestError(tag: 2) },
-            ] as [@Sendable () throws -> Int])
+            _ = try pool.invokeAny(
+                [
+                    {
+                        first.wait(); throw TestError(tag: 0)
+                    },  // fails last
+                    {
+                        defer { first.open() }; throw TestError(tag: 1)
+                    },
+                    { throw TestError(tag: 2) },
+                ] as [@Sendable () throws -> Int])
             Issue.record("invokeAny should throw")
         } catch let error as AllFailedError {
             #expect(error.errors.map { ($0 as? TestError)?.tag } == [0, 1, 2])
@@ -98,7 +117,8 @@ struct CombinatorTests {
         )
         #expect(value == "ok")
         await #expect(throws: AllFailedError.self) {
-            _ = try await pool.invokeAny([{ throw TestError(tag: 0) }, { throw TestError(tag: 1) }] as [@Sendable () throws -> Int])
+            _ = try await pool.invokeAny(
+                [{ throw TestError(tag: 0) }, { throw TestError(tag: 1) }] as [@Sendable () throws -> Int])
         }
         await pool.shutdown()
     }
@@ -113,7 +133,10 @@ struct CombinatorTests {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let gate = Gate()
         #expect(throws: FutureError.timedOut) {
-            _ = try pool.invokeAny({ gate.wait(); return 1 }, { 2 }, timeout: .milliseconds(50))
+            _ = try pool.invokeAny(
+                {
+                    gate.wait(); return 1
+                }, { 2 }, timeout: .milliseconds(50))
         }
         gate.open()
         pool.shutdown()
@@ -154,7 +177,9 @@ struct CombinatorTests {
     @Test func failuresPassAlongTheChain() throws {
         let source = Future<Int>()
         let ran = Counter()
-        let derived = source.map { value -> Int in ran.increment(); return value }.map { $0 + 1 }
+        let derived = source.map { value -> Int in
+            ran.increment(); return value
+        }.map { $0 + 1 }
         try source.setError(TestError(tag: 5))
         #expect(throws: TestError(tag: 5)) { try derived.result() }
         #expect(ran.count == 0)
@@ -190,7 +215,9 @@ struct CombinatorTests {
         let source = Future<Int>()
         #expect(try source.setRunningOrNotifyCancel())
         let ran = Counter()
-        let derived = source.map { value -> Int in ran.increment(); return value }
+        let derived = source.map { value -> Int in
+            ran.increment(); return value
+        }
         #expect(derived.cancel())
         #expect(source.state == .running)
         try source.setResult(1)
@@ -201,7 +228,9 @@ struct CombinatorTests {
     @Test func flatMapPassesTheInnerFailureAndCancellation() throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         defer { pool.shutdown() }
-        let failing = try pool.submit { 1 }.flatMap { _ in try pool.submit { () throws -> Int in throw TestError(tag: 9) } }
+        let failing = try pool.submit { 1 }.flatMap { _ in
+            try pool.submit { () throws -> Int in throw TestError(tag: 9) }
+        }
         #expect(throws: TestError(tag: 9)) { try failing.result(timeout: .seconds(30)) }
         let inner = Future<Int>()
         let outer = Future<Int>()

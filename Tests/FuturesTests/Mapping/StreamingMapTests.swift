@@ -89,11 +89,12 @@ struct StreamingMapTests {
         let pool = ThreadPoolExecutor(maxWorkers: 4)
         defer { pool.shutdown() }
         let lastFinished = Gate()
-        let values = try collect(pool.lazyMap(0..<12, bufferSize: 4) { item -> Int in
-            if item == 0 { lastFinished.wait() }  // item 0 finishes after item 3
-            if item == 3 { lastFinished.open() }
-            return item
-        })
+        let values = try collect(
+            pool.lazyMap(0..<12, bufferSize: 4) { item -> Int in
+                if item == 0 { lastFinished.wait() }  // item 0 finishes after item 3
+                if item == 3 { lastFinished.open() }
+                return item
+            })
         #expect(values == Array(0..<12))
     }
 
@@ -131,10 +132,13 @@ struct StreamingMapTests {
     @Test func asyncResultsKeepGoingAfterFailures() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 3)
         var failures = 0, values = 0
-        for try await result in pool.unorderedMap(0..<20, bufferSize: 4, { item -> Int in
-            if item.isMultiple(of: 2) { throw TestError(tag: item) }
-            return item
-        }).results {
+        for try await result in pool.unorderedMap(
+            0..<20, bufferSize: 4,
+            { item -> Int in
+                if item.isMultiple(of: 2) { throw TestError(tag: item) }
+                return item
+            }
+        ).results {
             if case .success = result { values += 1 } else { failures += 1 }
         }
         #expect(values == 10 && failures == 10)
@@ -183,11 +187,12 @@ struct StreamingMapTests {
     }
 
     @Test func aFailingItemCancelsTheItemsNotStarted() throws {
-        let (ran, _) = try leaveEarly({ stream throws in
-            var iterator = stream.makeIterator()
-            #expect(throws: TestError(tag: 0)) { try iterator.next() }
-            #expect(try iterator.next() == nil)
-        }, itemZeroThrows: true)
+        let (ran, _) = try leaveEarly(
+            { stream throws in
+                var iterator = stream.makeIterator()
+                #expect(throws: TestError(tag: 0)) { try iterator.next() }
+                #expect(try iterator.next() == nil)
+            }, itemZeroThrows: true)
         #expect(ran.allSatisfy { $0 <= 1 }, "ran \(ran)")
     }
 
@@ -204,11 +209,14 @@ struct StreamingMapTests {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let holdWorker = Gate()
         let ran = Recorder<Int>()
-        for try await value in pool.lazyMap(0..<100, bufferSize: 4, { item -> Int in
-            ran.append(item)
-            if item == 1 { holdWorker.wait() }
-            return item
-        }) {
+        for try await value in pool.lazyMap(
+            0..<100, bufferSize: 4,
+            { item -> Int in
+                ran.append(item)
+                if item == 1 { holdWorker.wait() }
+                return item
+            })
+        {
             #expect(value == 0)
             break
         }
@@ -374,15 +382,15 @@ struct StreamingMapTests {
     }
 
     #if EXIT_TESTS  // exit tests exist on macOS and Linux only (see Package.swift)
-    @Test func nonPositiveBufferSizeStopsTheProgram() async {
-        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let pool = ThreadPoolExecutor(maxWorkers: 1)
-            _ = pool.lazyMap(0..<3, bufferSize: 0) { $0 }
-        }.map { result in
-            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
-            #expect(message.contains("bufferSize must be at least 1, got 0"))
+        @Test func nonPositiveBufferSizeStopsTheProgram() async {
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                let pool = ThreadPoolExecutor(maxWorkers: 1)
+                _ = pool.lazyMap(0..<3, bufferSize: 0) { $0 }
+            }.map { result in
+                let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+                #expect(message.contains("bufferSize must be at least 1, got 0"))
+            }
         }
-    }
     #endif
 }
 

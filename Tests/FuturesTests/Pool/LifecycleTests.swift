@@ -21,7 +21,9 @@ import Testing
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let started = Gate()
         let release = Gate()
-        let running = try pool.submit { started.open(); release.wait() }
+        let running = try pool.submit {
+            started.open(); release.wait()
+        }
         let queued = try pool.submit { 2 }
         #expect(started.wait())
         pool.shutdown(wait: false)
@@ -50,7 +52,9 @@ import Testing
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let started = Gate()
         let release = Gate()
-        _ = try pool.submit { started.open(); release.wait() }
+        _ = try pool.submit {
+            started.open(); release.wait()
+        }
         #expect(started.wait())
         pool.shutdown(wait: false)
         #expect(throws: FutureError.timedOut) { try pool.awaitTermination(timeout: .milliseconds(50)) }
@@ -87,7 +91,11 @@ import Testing
         let exits = Counter()
         let pool = ThreadPoolExecutor(
             // The pause widens the window in which a wrong awaitTermination would return early.
-            maxWorkers: 3, configuration: .init(hooks: .init(workerExiting: { _ in usleep(2_000); exits.increment() })))
+            maxWorkers: 3,
+            configuration: .init(
+                hooks: .init(workerExiting: { _ in
+                    usleep(2_000); exits.increment()
+                })))
         let release = Gate()
         let futures = try (0..<3).map { _ in try pool.submit { release.wait() } }
         release.open()
@@ -108,7 +116,9 @@ import Testing
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let started = Gate()
         let release = Gate()
-        _ = try pool.submit { started.open(); release.wait() }
+        _ = try pool.submit {
+            started.open(); release.wait()
+        }
         #expect(started.wait())
         await pool.shutdown(wait: false)
         await #expect(throws: FutureError.timedOut) { try await pool.awaitTermination(timeout: .milliseconds(50)) }
@@ -132,7 +142,9 @@ import Testing
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let started = Gate()
         let release = Gate()
-        let running = try pool.submit { started.open(); release.wait(); return 0 }
+        let running = try pool.submit {
+            started.open(); release.wait(); return 0
+        }
         let queued = try (1...5).map { n in try pool.submit { n } }
         #expect(started.wait())
         #expect(queued[1].cancel(), "cancelled before: not reported again")
@@ -152,7 +164,9 @@ import Testing
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let started = Gate()
         let release = Gate()
-        _ = try pool.submit { started.open(); release.wait() }
+        _ = try pool.submit {
+            started.open(); release.wait()
+        }
         let queued = try pool.submit { 1 }
         #expect(started.wait())
         pool.shutdown(wait: false)
@@ -190,7 +204,8 @@ import Testing
 
     @Test func scopedPoolTakesAConfiguration() throws {
         let exits = Counter()
-        let configuration = ThreadPoolConfiguration(maxQueued: 7, hooks: .init(workerExiting: { _ in exits.increment() }))
+        let configuration = ThreadPoolConfiguration(
+            maxQueued: 7, hooks: .init(workerExiting: { _ in exits.increment() }))
         let started = try withThreadPoolExecutor(maxWorkers: 2, configuration: configuration) { pool in
             #expect(pool.configuration.maxQueued == 7)
             let one = try pool.submit { 1 }.result()
@@ -204,7 +219,10 @@ import Testing
         let release = Gate()
         var futures: [Future<Int>] = []
         try withThreadPoolExecutor(maxWorkers: 1, configuration: .init()) { pool in
-            futures.append(try pool.submit { release.wait(); return 0 })
+            futures.append(
+                try pool.submit {
+                    release.wait(); return 0
+                })
             futures += try (1...3).map { n in try pool.submit { n } }
             release.open()
         }
@@ -218,8 +236,11 @@ import Testing
         var running: Future<Int>?
         var queued: [Future<Int>] = []
         #expect(throws: GaveUp.self) {
-            try withThreadPoolExecutor(maxWorkers: 1, configuration: .init(maxQueued: 10), onExit: .cancelPending) { pool in
-                running = try pool.submit { started.open(); release.wait(); return 0 }
+            try withThreadPoolExecutor(maxWorkers: 1, configuration: .init(maxQueued: 10), onExit: .cancelPending) {
+                pool in
+                running = try pool.submit {
+                    started.open(); release.wait(); return 0
+                }
                 queued = try (1...3).map { n in try pool.submit { n } }
                 // The running task goes on once the exit has cancelled the queue.
                 queued.last!.addDoneCallback { _ in release.open() }
@@ -240,7 +261,9 @@ import Testing
         let release = Gate()
         var queued: [Future<Int>] = []
         try await withThreadPoolExecutor(maxWorkers: 1, onExit: .cancelPending) { pool in
-            _ = try pool.submit { started.open(); release.wait(); return 0 }
+            _ = try pool.submit {
+                started.open(); release.wait(); return 0
+            }
             queued = try (1...3).map { n in try pool.submit { n } }
             queued.last!.addDoneCallback { _ in release.open() }
             #expect(started.wait())
@@ -270,7 +293,7 @@ import Testing
         let worker = Parker()
         let run = TakenTasks()
         let waiter = Parker()
-        guard case .startThread(0)? = try machine.submit(FakeTask()) else { Issue.record("starts a thread"); return }
+        guard case .startThread(0)? = try machine.submit(fakeTask()) else { Issue.record("starts a thread"); return }
         machine.workerStarted(run: run)
         guard case .run = machine.nextWork(for: worker, wasParked: false, finished: .init()).action else {
             Issue.record("runs the task"); return
@@ -293,9 +316,9 @@ import Testing
         var machine = PoolStateMachine(maxWorkers: 1)
         let worker = Parker()
         let exitWaiter = Parker()
-        _ = try machine.submit(FakeTask())
+        _ = try machine.submit(fakeTask())
         _ = machine.nextWork(for: worker, wasParked: false, finished: .init())
-        guard case PoolStateMachine.SubmitAction.none? = try machine.submit(FakeTask()) else {
+        guard case PoolStateMachine.SubmitAction.none? = try machine.submit(fakeTask()) else {
             Issue.record("at the limit: no thread starts"); return
         }
         let retirement = machine.workerRetiring(worker, finished: .init(.succeeded))
@@ -315,17 +338,17 @@ import Testing
     @Test func stateMachineRetiringIdleWorkerLeavesTheIdleListAndStartsNothing() throws {
         var machine = PoolStateMachine(maxWorkers: 2)
         let worker = Parker()
-        _ = try machine.submit(FakeTask())
+        _ = try machine.submit(fakeTask())
         _ = machine.nextWork(for: worker, wasParked: false, finished: .init())
         guard case .park? = machine.taskFinished(.succeeded, for: worker).action else { Issue.record("idle"); return }
         let retirement = machine.workerRetiring(worker, finished: .init())
         #expect(retirement.startThread == nil, "nothing queued: the next submit starts a thread")
         #expect(machine.statistics.idleThreads == 0 && machine.liveThreads == 0)
-        guard case .startThread(1)? = try machine.submit(FakeTask()) else { Issue.record("starts a thread"); return }
+        guard case .startThread(1)? = try machine.submit(fakeTask()) else { Issue.record("starts a thread"); return }
     }
 }
 
 /// A queue entry for state-machine tests: a pending future that nothing runs.
-private func FakeTask() -> QueuedTask {
+private func fakeTask() -> QueuedTask {
     Future<Int>(work: { 0 }).queuedTask
 }

@@ -515,14 +515,13 @@ struct PoolControlTests {
         #expect(start + MemoryLayout<PoolStateMachine>.offset(of: \.unfinished)! + 8 <= 128)
     }
 
-
     @Test func stateMachineBoundedQueueAndRoomWaiters() throws {
         var machine = PoolStateMachine(maxWorkers: 1, maxQueued: 1)
         let worker = Parker()
         let waiter = Parker()
-        guard case .startThread(0)? = try machine.submit(FakeTask()) else { Issue.record("starts a thread"); return }
-        #expect(try machine.submit(FakeTask()) == nil, "full")
-        #expect(try machine.submit(FakeTask(), orWait: waiter) == nil)
+        guard case .startThread(0)? = try machine.submit(fakeTask()) else { Issue.record("starts a thread"); return }
+        #expect(try machine.submit(fakeTask()) == nil, "full")
+        #expect(try machine.submit(fakeTask(), orWait: waiter) == nil)
         #expect(machine.roomWaiterCount == 1)
         let step = machine.nextWork(for: worker, wasParked: false, finished: .init())
         guard case .run = step.action else { Issue.record("runs the queued task"); return }
@@ -542,9 +541,9 @@ struct PoolControlTests {
         var machine = PoolStateMachine(maxWorkers: 1, maxQueued: 1)
         let first = Parker()
         let second = Parker()
-        _ = try machine.submit(FakeTask())
-        #expect(try machine.submit(FakeTask(), orWait: first) == nil)
-        #expect(try machine.submit(FakeTask(), orWait: second) == nil)
+        _ = try machine.submit(fakeTask())
+        #expect(try machine.submit(fakeTask(), orWait: first) == nil)
+        #expect(try machine.submit(fakeTask(), orWait: second) == nil)
         let step = machine.nextWork(for: Parker(), wasParked: false, finished: .init())
         #expect(step.wake.first === first)
         // `first` was cancelled instead of taking the room: it passes the room on to `second`.
@@ -553,6 +552,6 @@ struct PoolControlTests {
 }
 
 /// A queue entry for state-machine tests: a pending future that nothing runs.
-private func FakeTask() -> QueuedTask {
+private func fakeTask() -> QueuedTask {
     Future<Int>(work: { 0 }).queuedTask
 }

@@ -35,7 +35,8 @@ struct PoolStateMachineExplorationTests {
         case submit, submitBurst, cancelNewest, helpOldest
         case shutdown(wait: Bool, cancelFutures: Bool)
         case breakPool, awaitIdle
-        case startThread(Int), failThreadStart(Int)
+        case startThread(Int)
+        case failThreadStart(Int)
         case act(Int)
     }
 
@@ -181,7 +182,8 @@ struct PoolStateMachineExplorationTests {
             case .startThread(let index):
                 let worker = workers[index]
                 machine.workerStarted(run: worker.run)
-                worker.phase = .ready(machine.nextWork(for: worker.parker, wasParked: false, finished: .init(), taking: worker.run))
+                worker.phase = .ready(
+                    machine.nextWork(for: worker.parker, wasParked: false, finished: .init(), taking: worker.run))
             case .failThreadStart(let index):
                 let worker = workers[index]
                 worker.phase = .exited
@@ -202,14 +204,16 @@ struct PoolStateMachineExplorationTests {
             case .parked:
                 guard worker.woken else { return }
                 worker.woken = false
-                worker.phase = .ready(machine.nextWork(for: worker.parker, wasParked: true, finished: .init(), taking: worker.run))
+                worker.phase = .ready(
+                    machine.nextWork(for: worker.parker, wasParked: true, finished: .init(), taking: worker.run))
             case .inRun(var finished):
                 if let next = worker.run.next() {
                     finished.add(next.runQueued())
                     worker.phase = .inRun(finished)
                 } else {
                     finished.endsRun = true
-                    worker.phase = .ready(machine.nextWork(for: worker.parker, wasParked: false, finished: finished, taking: worker.run))
+                    worker.phase = .ready(
+                        machine.nextWork(for: worker.parker, wasParked: false, finished: finished, taking: worker.run))
                 }
             case .ready(let step):
                 wake(step.wake)
@@ -219,7 +223,9 @@ struct PoolStateMachineExplorationTests {
                     if step.tookRun {
                         worker.phase = .inRun(finished)
                     } else {
-                        worker.phase = .ready(machine.nextWork(for: worker.parker, wasParked: false, finished: finished, taking: worker.run))
+                        worker.phase = .ready(
+                            machine.nextWork(
+                                for: worker.parker, wasParked: false, finished: finished, taking: worker.run))
                     }
                 case .run(.task(let task)):
                     var finished: (action: PoolStateMachine.WorkerAction?, wake: [any Waker])?
@@ -228,7 +234,9 @@ struct PoolStateMachineExplorationTests {
                         worker.phase = .ready(PoolStateMachine.WorkerStep(action: action, wake: finished.wake))
                     } else {
                         wake(finished?.wake ?? [])
-                        worker.phase = .ready(machine.nextWork(for: worker.parker, wasParked: false, finished: .init(), taking: worker.run))
+                        worker.phase = .ready(
+                            machine.nextWork(
+                                for: worker.parker, wasParked: false, finished: .init(), taking: worker.run))
                     }
                 case .run(.job):
                     Issue.record("no jobs are enqueued")
@@ -243,14 +251,17 @@ struct PoolStateMachineExplorationTests {
 
         func check() {
             let statistics = machine.statistics
-            for count in [statistics.threads, statistics.idleThreads, statistics.busyThreads, statistics.queued,
-                statistics.submitted, statistics.completed, statistics.failed, statistics.cancelled, statistics.rejected,
-                machine.unfinished, machine.queued]
-            {
+            for count in [
+                statistics.threads, statistics.idleThreads, statistics.busyThreads, statistics.queued,
+                statistics.submitted, statistics.completed, statistics.failed, statistics.cancelled,
+                statistics.rejected,
+                machine.unfinished, machine.queued,
+            ] {
                 #expect(count >= 0, "counts never go negative")
             }
             #expect(
-                statistics.submitted == statistics.completed + statistics.failed + statistics.cancelled + machine.unfinished)
+                statistics.submitted == statistics.completed + statistics.failed + statistics.cancelled
+                    + machine.unfinished)
             let alive = workers.filter { worker in
                 switch worker.phase {
                 case .exited: return false
@@ -363,6 +374,7 @@ struct PoolStateMachineExplorationTests {
             }
         }
         let tasks = world.tracked.map { "\($0.future.state)\($0.runs)" }.joined(separator: ",")
-        return "\(world.machine.statistics) \(world.machine.unfinished) \(phases) \(tasks) \(world.waiters.map(\.woken))"
+        return
+            "\(world.machine.statistics) \(world.machine.unfinished) \(phases) \(tasks) \(world.waiters.map(\.woken))"
     }
 }

@@ -71,7 +71,9 @@ struct PoolStateMachineTests {
         let stolen = machine.nextWork(for: b, wasParked: false, finished: .init(last.runQueued()), taking: runB)
         guard case .run = stolen.action else { Issue.record("b steals from a's run"); return }
         #expect(runA.unstartedCount == (Machine.runLength - 1) / 2, "a keeps the back half")
-        #expect(machine.statistics.queued == runA.unstartedCount + runB.unstartedCount, "a run's tasks still count as queued")
+        #expect(
+            machine.statistics.queued == runA.unstartedCount + runB.unstartedCount,
+            "a run's tasks still count as queued")
     }
 
     @Test func shutdownWithCancelFuturesHandsBackQueuedTasksAndWorkersExit() throws {
@@ -81,7 +83,10 @@ struct PoolStateMachineTests {
         _ = try machine.submit(task())
         _ = try machine.submit(task())
         machine.workerStarted(run: run)
-        guard case .run(.task(let first)) = machine.nextWork(for: worker, wasParked: false, finished: .init(), taking: run).action
+        guard
+            case .run(.task(let first)) = machine.nextWork(
+                for: worker, wasParked: false, finished: .init(), taking: run
+            ).action
         else { Issue.record("runs"); return }
         let exitWaiter = Parker()
         let action = machine.shutdown(cancelFutures: true)

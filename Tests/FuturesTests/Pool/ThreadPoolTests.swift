@@ -96,10 +96,12 @@ struct ThreadPoolTests {
 
     @Test func failingInitializerBreaksThePool() throws {
         let queued = Gate()
-        let pool = ThreadPoolExecutor(maxWorkers: 1, initializer: {
-            queued.wait()  // fail only once every task is queued
-            throw TestError(tag: 42)
-        })
+        let pool = ThreadPoolExecutor(
+            maxWorkers: 1,
+            initializer: {
+                queued.wait()  // fail only once every task is queued
+                throw TestError(tag: 42)
+            })
         let futures = try (0..<5).map { index in try pool.submit { index } }
         queued.open()
         for future in futures {
@@ -144,7 +146,9 @@ struct ThreadPoolTests {
     func shutdownCombinations(wait: Bool, cancelFutures: Bool) throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let started = Gate(), release = Gate()
-        let running = try pool.submit { started.open(); release.wait(); return 0 }
+        let running = try pool.submit {
+            started.open(); release.wait(); return 0
+        }
         let queued = try (1...5).map { index in try pool.submit { index } }
         started.wait()
         let callbacks = Counter()

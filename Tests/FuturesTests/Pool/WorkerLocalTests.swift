@@ -87,16 +87,30 @@ import Testing
     @Test func withValueChangesPersistOnTheWorker() throws {
         let counter = WorkerLocal { 0 }
         let counts = try withThreadPoolExecutor(maxWorkers: 1) { pool in
-            try (0..<5).map { _ in try pool.submit { try counter.withValue { count -> Int in count += 1; return count } } }
-                .map { try $0.result() }
+            try (0..<5).map { _ in
+                try pool.submit {
+                    try counter.withValue { count -> Int in
+                        count += 1; return count
+                    }
+                }
+            }
+            .map { try $0.result() }
         }
         #expect(counts == [1, 2, 3, 4, 5])
     }
 
     @Test func valuesAreCleanedUpNewestFirst() throws {
         let events = Recorder<String>()
-        let base = WorkerLocal { "base" } cleanup: { events.append("closed \($0)") }
-        let derived = WorkerLocal { try base.value + "+derived" } cleanup: { events.append("closed \($0)") }
+        let base = WorkerLocal {
+            "base"
+        } cleanup: {
+            events.append("closed \($0)")
+        }
+        let derived = WorkerLocal {
+            try base.value + "+derived"
+        } cleanup: {
+            events.append("closed \($0)")
+        }
         let value = try withThreadPoolExecutor(maxWorkers: 1) { pool in try pool.submit { try derived.value }.result() }
         #expect(value == "base+derived")
         #expect(events.values == ["closed base+derived", "closed base"], "a value made from another goes first")
@@ -120,7 +134,8 @@ import Testing
         let tracked = Tracked()
         let exited = Gate()
         do {
-            let pool = ThreadPoolExecutor(maxWorkers: 1, configuration: .init(hooks: .init(workerExiting: { _ in exited.open() })))
+            let pool = ThreadPoolExecutor(
+                maxWorkers: 1, configuration: .init(hooks: .init(workerExiting: { _ in exited.open() })))
             _ = try pool.submit { try tracked.local.value.id }
         }
         #expect(exited.wait(), "the released pool's worker exited")
@@ -195,7 +210,9 @@ import Testing
         defer { pool.shutdown() }
         let started = Gate()
         let release = Gate()
-        _ = try pool.submit { started.open(); release.wait() }
+        _ = try pool.submit {
+            started.open(); release.wait()
+        }
         #expect(started.wait())
         _ = try pool.submit { 0 }  // fills the queue
         let onCaller = try pool.submit { () throws -> String in try tracked.local.value.madeOn }
@@ -218,8 +235,14 @@ import Testing
                 hooks: .init(workerStarted: { _ in started.increment() }, workerExiting: { _ in exiting.increment() }),
                 maxTasksPerWorker: 2))
         let release = Gate()
-        let first = try pool.submit { release.wait(); return currentThreadName() }
-        let rest = try (0..<5).map { _ in try pool.submit { () throws -> String in _ = try tracked.local.value; return currentThreadName() } }
+        let first = try pool.submit {
+            release.wait(); return currentThreadName()
+        }
+        let rest = try (0..<5).map { _ in
+            try pool.submit { () throws -> String in
+                _ = try tracked.local.value; return currentThreadName()
+            }
+        }
         release.open()
         let names = try [first.result()] + rest.map { try $0.result() }
         pool.shutdown(wait: true)
@@ -233,7 +256,8 @@ import Testing
     @Test func aWorkerRetiringWithNothingQueuedIsReplacedByTheNextSubmit() throws {
         let exited = Gate()
         let pool = ThreadPoolExecutor(
-            maxWorkers: 1, configuration: .init(hooks: .init(workerExiting: { _ in exited.open() }), maxTasksPerWorker: 1))
+            maxWorkers: 1,
+            configuration: .init(hooks: .init(workerExiting: { _ in exited.open() }), maxTasksPerWorker: 1))
         defer { pool.shutdown() }
         #expect(try pool.submit { 1 }.result() == 1)
         #expect(exited.wait())
@@ -246,7 +270,9 @@ import Testing
         let pool = ThreadPoolExecutor(maxWorkers: 1, configuration: .init(maxTasksPerWorker: 2))
         defer { pool.shutdown() }
         let release = Gate()
-        let first = try pool.submit { release.wait(); return currentThreadName() }
+        let first = try pool.submit {
+            release.wait(); return currentThreadName()
+        }
         let cancelled = try pool.submit { "never" }
         let second = try pool.submit { currentThreadName() }
         #expect(cancelled.cancel())
@@ -258,7 +284,11 @@ import Testing
         let closed = Counter()
         let made = Counter()
         // The pause widens the window in which shutdown(wait: true) would return too early.
-        let local = WorkerLocal { made.increment() } cleanup: { _ in usleep(2_000); closed.increment() }
+        let local = WorkerLocal {
+            made.increment()
+        } cleanup: { _ in
+            usleep(2_000); closed.increment()
+        }
         let pool = ThreadPoolExecutor(maxWorkers: 2, configuration: .init(maxTasksPerWorker: 1))
         let futures = try (0..<20).map { _ in try pool.submit { try local.value } }
         pool.shutdown(wait: true)
@@ -271,7 +301,9 @@ import Testing
     @Test func maxTasksPerWorkerUnderLoadRunsEverything() throws {
         let count = Counter()
         try withThreadPoolExecutor(maxWorkers: 4, configuration: .init(maxTasksPerWorker: 3)) { pool in
-            let results = try pool.map(0..<500, chunkSize: 1) { n -> Int in count.increment(); return n * 2 }
+            let results = try pool.map(0..<500, chunkSize: 1) { n -> Int in
+                count.increment(); return n * 2
+            }
             #expect(results == (0..<500).map { $0 * 2 })
             #expect(pool.threadsStarted >= 500 / 3)
         }

@@ -52,7 +52,8 @@ struct WorkerRunTests {
         #expect(run.unstartedCount == PoolStateMachine.runLength - 1)
         first.runQueued()
         #expect(drain(run) == PoolStateMachine.runLength - 1)
-        #expect(tasks.futures[1...7].allSatisfy { $0.state == .finished }, "the run is the queue's next tasks, in order")
+        #expect(
+            tasks.futures[1...7].allSatisfy { $0.state == .finished }, "the run is the queue's next tasks, in order")
         #expect(tasks.futures[8].state == .pending)
     }
 
@@ -117,7 +118,9 @@ struct WorkerRunTests {
             step = machine.nextWork(for: otherParker, wasParked: false, finished: .init(.succeeded), taking: other)
         }
         // The queue's last task: nothing is queued behind it, yet it must not park.
-        guard case .run(.task(let last)) = step.action, !step.moreQueued else { Issue.record("the last queued task"); return }
+        guard case .run(.task(let last)) = step.action, !step.moreQueued else {
+            Issue.record("the last queued task"); return
+        }
         last.runQueued()
         let finished = machine.taskFinished(.succeeded, for: otherParker)
         let asksAgain = finished.action == nil
@@ -187,7 +190,9 @@ struct WorkerRunTests {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         defer { pool.shutdown() }
         let gate = Gate(), started = Gate()
-        let holder = try pool.submit { started.open(); _ = gate.wait() }
+        let holder = try pool.submit {
+            started.open(); _ = gate.wait()
+        }
         started.wait()
         let order = Recorder<Int>()
         let futures = try (0..<100).map { index in try pool.submit { order.append(index) } }
@@ -200,7 +205,9 @@ struct WorkerRunTests {
     @Test(.timeLimit(.minutes(1))) func aRunStopsAtAJobOfTheRuntimeWhichKeepsItsPlaceInTheQueue() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let gate = Gate(), started = Gate()
-        let holder = try pool.submit { started.open(); _ = gate.wait() }
+        let holder = try pool.submit {
+            started.open(); _ = gate.wait()
+        }
         started.wait()
         let order = Recorder<Int>()
         let before = try (0..<10).map { index in try pool.submit { order.append(index) } }
@@ -218,10 +225,14 @@ struct WorkerRunTests {
     @Test(.timeLimit(.minutes(1))) func shutdownCancellingFuturesCancelsTasksAWorkerTookInItsRun() throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let first = Gate(), firstStarted = Gate()
-        let holder = try pool.submit { firstStarted.open(); _ = first.wait() }
+        let holder = try pool.submit {
+            firstStarted.open(); _ = first.wait()
+        }
         firstStarted.wait()
         let second = Gate(), secondStarted = Gate()
-        let long = try pool.submit { secondStarted.open(); _ = second.wait() }
+        let long = try pool.submit {
+            secondStarted.open(); _ = second.wait()
+        }
         let ran = Counter()
         let quick = try (0..<20).map { _ in try pool.submit { _ = ran.increment() } }
         first.open()
@@ -239,7 +250,9 @@ struct WorkerRunTests {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         defer { pool.shutdown() }
         let gate = Gate(), started = Gate()
-        let holder = try pool.submit { started.open(); _ = gate.wait() }
+        let holder = try pool.submit {
+            started.open(); _ = gate.wait()
+        }
         started.wait()
         let awaited = Locked<Future<Int>?>(nil)
         let waiter = try pool.submit { () throws -> Int in

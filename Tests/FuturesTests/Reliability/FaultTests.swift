@@ -94,7 +94,8 @@ extension Reliability {
             #expect(notDone.isEmpty, "every future ended")
             for future in futures {
                 #expect(future.state == .finished)
-                guard case ExecutorError.broken(let message)? = try future.error(timeout: .zero) as? ExecutorError else {
+                guard case ExecutorError.broken(let message)? = try future.error(timeout: .zero) as? ExecutorError
+                else {
                     Issue.record("a task ran although no worker was initialized")
                     continue
                 }
@@ -105,7 +106,8 @@ extension Reliability {
             #expect(eventually { threadCount(namedWithPrefix: prefix) == 0 })
         }
 
-        @Test("An initializer that throws on the n-th worker: started work finishes, the rest fails", arguments: [2, 3])
+        @Test(
+            "An initializer that throws on the n-th worker: started work finishes, the rest fails", arguments: [2, 3])
         func initializerFailsNth(failing: Int) throws {
             let prefix = uniquePrefix("fn")
             let started = Counter()
@@ -118,11 +120,12 @@ extension Reliability {
             var futures: [Future<Int>] = []
             for index in 0..<4 {
                 do {
-                    futures.append(try pool.submit {
-                        running.increment()
-                        release.wait()
-                        return index
-                    })
+                    futures.append(
+                        try pool.submit {
+                            running.increment()
+                            release.wait()
+                            return index
+                        })
                 } catch {
                     #expect(error is ExecutorError)
                 }
@@ -157,7 +160,9 @@ extension Reliability {
             let inner = Mutex<Future<Int>?>(nil)
             let submitted = Gate()
             let gate = Gate()
-            let first = try pool.submit { gate.wait(); return 1 }
+            let first = try pool.submit {
+                gate.wait(); return 1
+            }
             first.addDoneCallback { _ in
                 inner.withLock { $0 = try? pool.submit { 2 } }
                 submitted.open()
@@ -175,7 +180,9 @@ extension Reliability {
             let pool = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: uniquePrefix("fw"))
             defer { pool.shutdown() }
             let gate = Gate()
-            let first = try pool.submit { gate.wait(); return 1 }
+            let first = try pool.submit {
+                gate.wait(); return 1
+            }
             let second = try pool.submit { 2 }
             let seen = Mutex<Int?>(nil)
             // Runs on the only worker when `first` finishes; `second` is still queued behind it, so the
@@ -196,7 +203,9 @@ extension Reliability {
             let prefix = uniquePrefix("fs")
             let pool = ThreadPoolExecutor(maxWorkers: 2, threadNamePrefix: prefix)
             let gate = Gate()
-            let first = try pool.submit { gate.wait(); return 1 }
+            let first = try pool.submit {
+                gate.wait(); return 1
+            }
             let queued = try (0..<10).map { index in try pool.submit { index } }
             let shutDown = Gate()
             first.addDoneCallback { _ in
@@ -219,7 +228,9 @@ extension Reliability {
             let pool = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: prefix)
             let gate = Gate()
             let started = Gate()
-            let blocker = try pool.submit { started.open(); gate.wait(); return 0 }
+            let blocker = try pool.submit {
+                started.open(); gate.wait(); return 0
+            }
             started.wait()
             let submitErrors = Recorder<String>()
             let queued = try (0..<10).map { index in try pool.submit { index } }
@@ -249,14 +260,17 @@ extension Reliability {
             let pool = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: uniquePrefix("fa"))
             defer { pool.shutdown() }
             let gate = Gate()
-            let blocker = try pool.submit { gate.wait(); return 0 }
+            let blocker = try pool.submit {
+                gate.wait(); return 0
+            }
             let queued = try pool.submit { 1 }
             #expect(queued.cancel())
             gate.open()
             #expect(try blocker.result(timeout: .seconds(30)) == 0)
             let result = Mutex<Int?>(nil)
             // Runs on this thread before addDoneCallback returns.
-            queued.addDoneCallback { _ in result.withLock { $0 = try? pool.submit { 5 }.result(timeout: .seconds(30)) } }
+            queued.addDoneCallback { _ in result.withLock { $0 = try? pool.submit { 5 }.result(timeout: .seconds(30)) }
+            }
             #expect(result.withLock { $0 } == 5)
         }
 
@@ -268,7 +282,9 @@ extension Reliability {
             let pool = ThreadPoolExecutor(maxWorkers: 2, threadNamePrefix: prefix)
             let otherStarted = Gate()
             let release = Gate()
-            let other = try pool.submit { otherStarted.open(); release.wait(); return 1 }
+            let other = try pool.submit {
+                otherStarted.open(); release.wait(); return 1
+            }
             otherStarted.wait()
             let returned = Gate()
             let go = Gate()
@@ -318,7 +334,9 @@ extension Reliability {
         func shutdownFromOnlyWorker() throws {
             let prefix = uniquePrefix("f1")
             let pool = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: prefix)
-            let future = try pool.submit { pool.shutdown(); return 1 }
+            let future = try pool.submit {
+                pool.shutdown(); return 1
+            }
             #expect(try future.result(timeout: .seconds(30)) == 1)
             #expect(eventually { threadCount(namedWithPrefix: prefix) == 0 })
         }
@@ -334,7 +352,10 @@ extension Reliability {
             do {
                 let pool = ThreadPoolExecutor(maxWorkers: 2, threadNamePrefix: prefix)
                 weakPool = pool
-                futures.append(try pool.submit { gate.wait(); return -1 })
+                futures.append(
+                    try pool.submit {
+                        gate.wait(); return -1
+                    })
                 for index in 0..<50 { futures.append(try pool.submit { index }) }
             }
             #expect(weakPool == nil, "nothing but the caller holds the pool")

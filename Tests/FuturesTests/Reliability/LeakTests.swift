@@ -18,7 +18,10 @@ extension Reliability {
             var futures: [Future<Int>] = []
             for index in 0..<20 {
                 let captured = tracker.instance()
-                futures.append(try pool.submit { captured.touch(); return index })
+                futures.append(
+                    try pool.submit {
+                        captured.touch(); return index
+                    })
             }
             #expect(tracker.madeCount == 20)
             for (index, future) in futures.enumerated() { #expect(try future.result(timeout: .seconds(30)) == index) }
@@ -49,11 +52,16 @@ extension Reliability {
             let pool = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: uniquePrefix("lc"))
             defer { pool.shutdown() }
             let gate = Gate()
-            let blocker = try pool.submit { gate.wait(); return 0 }
+            let blocker = try pool.submit {
+                gate.wait(); return 0
+            }
             var queued: [Future<Int>] = []
             for index in 0..<10 {
                 let captured = tracker.instance()
-                queued.append(try pool.submit { captured.touch(); return index })
+                queued.append(
+                    try pool.submit {
+                        captured.touch(); return index
+                    })
             }
             #expect(tracker.liveCount == 10)
             for future in queued { #expect(future.cancel()) }
@@ -63,18 +71,24 @@ extension Reliability {
             _ = try blocker.result(timeout: .seconds(30))
         }
 
-        @Test("shutdown(cancelFutures: true) releases the closures of the futures it cancels", arguments: [false, true])
+        @Test(
+            "shutdown(cancelFutures: true) releases the closures of the futures it cancels", arguments: [false, true])
         func shutdownCancelReleasesClosures(wait: Bool) throws {
             let tracker = LifetimeTracker()
             let prefix = uniquePrefix("ls")
             let pool = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: prefix)
             let started = Gate()
             let gate = Gate()
-            let blocker = try pool.submit { started.open(); gate.wait(); return 0 }
+            let blocker = try pool.submit {
+                started.open(); gate.wait(); return 0
+            }
             var queued: [Future<Int>] = []
             for index in 0..<10 {
                 let captured = tracker.instance()
-                queued.append(try pool.submit { captured.touch(); return index })
+                queued.append(
+                    try pool.submit {
+                        captured.touch(); return index
+                    })
             }
             started.wait()
             if wait {
@@ -109,7 +123,10 @@ extension Reliability {
             var futures: [Future<Int>] = []
             for index in 0..<10 {
                 let captured = tracker.instance()
-                futures.append(try pool.submit { captured.touch(); return index })
+                futures.append(
+                    try pool.submit {
+                        captured.touch(); return index
+                    })
             }
             mayFail.open()
             let (_, notDone) = wait(futures, timeout: .seconds(30))
@@ -123,11 +140,15 @@ extension Reliability {
             let pool = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: uniquePrefix("lk"))
             defer { pool.shutdown() }
             let gate = Gate()
-            let future = try pool.submit { gate.wait(); return 1 }
+            let future = try pool.submit {
+                gate.wait(); return 1
+            }
             let ran = Counter()
             for _ in 0..<5 {
                 let captured = tracker.instance()
-                future.addDoneCallback { _ in captured.touch(); ran.increment() }
+                future.addDoneCallback { _ in
+                    captured.touch(); ran.increment()
+                }
             }
             gate.open()
             #expect(try future.result(timeout: .seconds(30)) == 1)
@@ -160,7 +181,9 @@ extension Reliability {
             // Nothing left on the future: a callback now is its only listener and runs exactly once.
             let captured = tracker.instance()
             let ran = Counter()
-            future.addDoneCallback { _ in captured.touch(); ran.increment() }
+            future.addDoneCallback { _ in
+                captured.touch(); ran.increment()
+            }
             _ = consume captured
             try future.setResult(1)
             #expect(ran.count == 1)
@@ -178,7 +201,10 @@ extension Reliability {
                 weakPool = pool
                 for index in 0..<20 {
                     let captured = tracker.instance()
-                    futures.append(try pool.submit { captured.touch(); return index })
+                    futures.append(
+                        try pool.submit {
+                            captured.touch(); return index
+                        })
                 }
             }
             #expect(weakPool == nil)

@@ -10,76 +10,78 @@ extension Reliability {
         // MARK: The program stops, with a message
 
         #if EXIT_TESTS  // exit tests exist on macOS and Linux only (see Package.swift)
-        @Test("maxWorkers <= 0 stops the program with a message naming maxWorkers and the value")
-        func maxWorkersZero() async {
-            let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-                _ = ThreadPoolExecutor(maxWorkers: 0)
+            @Test("maxWorkers <= 0 stops the program with a message naming maxWorkers and the value")
+            func maxWorkersZero() async {
+                let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                    _ = ThreadPoolExecutor(maxWorkers: 0)
+                }
+                let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+                #expect(message.contains("maxWorkers") && message.contains("0"), "stderr: \(message)")
             }
-            let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-            #expect(message.contains("maxWorkers") && message.contains("0"), "stderr: \(message)")
-        }
 
-        @Test("maxWorkers < 0 stops the program with a message naming maxWorkers and the value")
-        func maxWorkersNegative() async {
-            let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-                _ = ThreadPoolExecutor(maxWorkers: -3)
+            @Test("maxWorkers < 0 stops the program with a message naming maxWorkers and the value")
+            func maxWorkersNegative() async {
+                let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                    _ = ThreadPoolExecutor(maxWorkers: -3)
+                }
+                let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+                #expect(message.contains("maxWorkers") && message.contains("-3"), "stderr: \(message)")
             }
-            let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-            #expect(message.contains("maxWorkers") && message.contains("-3"), "stderr: \(message)")
-        }
 
-        @Test("withThreadPoolExecutor(maxWorkers: 0) stops the program too")
-        func scopedMaxWorkersZero() async {
-            await #expect(processExitsWith: .failure) {
-                await withThreadPoolExecutor(maxWorkers: 0) { _ async in }
+            @Test("withThreadPoolExecutor(maxWorkers: 0) stops the program too")
+            func scopedMaxWorkersZero() async {
+                await #expect(processExitsWith: .failure) {
+                    await withThreadPoolExecutor(maxWorkers: 0) { _ async in }
+                }
             }
-        }
 
-        @Test("map with chunkSize <= 0 stops the program with a message naming chunkSize")
-        func chunkSizeZero() async {
-            let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-                try MisuseTests.map(chunkSize: 0)
+            @Test("map with chunkSize <= 0 stops the program with a message naming chunkSize")
+            func chunkSizeZero() async {
+                let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                    try MisuseTests.map(chunkSize: 0)
+                }
+                let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+                #expect(message.contains("chunkSize") && message.contains("0"), "stderr: \(message)")
             }
-            let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-            #expect(message.contains("chunkSize") && message.contains("0"), "stderr: \(message)")
-        }
 
-        @Test("map with a negative chunkSize stops the program, also through the Executor protocol")
-        func chunkSizeNegative() async {
-            let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-                try MisuseTests.mapThroughProtocol(chunkSize: -2)
+            @Test("map with a negative chunkSize stops the program, also through the Executor protocol")
+            func chunkSizeNegative() async {
+                let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                    try MisuseTests.mapThroughProtocol(chunkSize: -2)
+                }
+                let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+                #expect(message.contains("chunkSize") && message.contains("-2"), "stderr: \(message)")
             }
-            let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-            #expect(message.contains("chunkSize") && message.contains("-2"), "stderr: \(message)")
-        }
 
-        @Test("lazyMap and unorderedMap with bufferSize <= 0 stop the program with a message naming bufferSize")
-        func bufferSizeZero() async {
-            let lazy = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-                let pool = ThreadPoolExecutor(maxWorkers: 1)
-                _ = pool.lazyMap([1, 2, 3], bufferSize: 0) { $0 }
-            }
-            let lazyMessage = String(decoding: lazy?.standardErrorContent ?? [], as: UTF8.self)
-            #expect(lazyMessage.contains("bufferSize") && lazyMessage.contains("0"), "stderr: \(lazyMessage)")
+            @Test("lazyMap and unorderedMap with bufferSize <= 0 stop the program with a message naming bufferSize")
+            func bufferSizeZero() async {
+                let lazy = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                    let pool = ThreadPoolExecutor(maxWorkers: 1)
+                    _ = pool.lazyMap([1, 2, 3], bufferSize: 0) { $0 }
+                }
+                let lazyMessage = String(decoding: lazy?.standardErrorContent ?? [], as: UTF8.self)
+                #expect(lazyMessage.contains("bufferSize") && lazyMessage.contains("0"), "stderr: \(lazyMessage)")
 
-            let unordered = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-                let pool = ThreadPoolExecutor(maxWorkers: 1)
-                _ = pool.unorderedMap([1, 2, 3], bufferSize: -4) { $0 }
+                let unordered = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                    let pool = ThreadPoolExecutor(maxWorkers: 1)
+                    _ = pool.unorderedMap([1, 2, 3], bufferSize: -4) { $0 }
+                }
+                let unorderedMessage = String(decoding: unordered?.standardErrorContent ?? [], as: UTF8.self)
+                #expect(
+                    unorderedMessage.contains("bufferSize") && unorderedMessage.contains("-4"),
+                    "stderr: \(unorderedMessage)")
             }
-            let unorderedMessage = String(decoding: unordered?.standardErrorContent ?? [], as: UTF8.self)
-            #expect(unorderedMessage.contains("bufferSize") && unorderedMessage.contains("-4"), "stderr: \(unorderedMessage)")
-        }
 
-        @Test("lazyMap over an AsyncSequence with bufferSize <= 0 stops the program")
-        func bufferSizeZeroAsyncInput() async {
-            let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-                let pool = ThreadPoolExecutor(maxWorkers: 1)
-                let input = AsyncStream<Int> { $0.finish() }
-                _ = pool.lazyMap(input, bufferSize: 0) { $0 }
+            @Test("lazyMap over an AsyncSequence with bufferSize <= 0 stops the program")
+            func bufferSizeZeroAsyncInput() async {
+                let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                    let pool = ThreadPoolExecutor(maxWorkers: 1)
+                    let input = AsyncStream<Int> { $0.finish() }
+                    _ = pool.lazyMap(input, bufferSize: 0) { $0 }
+                }
+                let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+                #expect(message.contains("bufferSize") && message.contains("0"), "stderr: \(message)")
             }
-            let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-            #expect(message.contains("bufferSize") && message.contains("0"), "stderr: \(message)")
-        }
         #endif
 
         /// The blocking `map` is unavailable in async code, and exit-test bodies are async.
@@ -133,7 +135,9 @@ extension Reliability {
             }
         }
 
-        @Test("asCompleted with a negative timeout yields what is done, then throws timedOut", arguments: negativeTimeouts)
+        @Test(
+            "asCompleted with a negative timeout yields what is done, then throws timedOut", arguments: negativeTimeouts
+        )
         func negativeAsCompletedTimeout(timeout: Duration) throws {
             let pending = Future<Int>()
             let guardGate = watchdog(pending, fallback: -1)
@@ -168,10 +172,14 @@ extension Reliability {
             let pool = ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: uniquePrefix("mm"))
             defer { pool.shutdown() }
             let gate = Gate()
-            let blocker = try pool.submit { gate.wait(); return 0 }
+            let blocker = try pool.submit {
+                gate.wait(); return 0
+            }
             let ran = Counter()
             #expect(throws: FutureError.timedOut) {
-                try pool.map(0..<10, timeout: .seconds(-1), chunkSize: 1) { item in ran.increment(); return item }
+                try pool.map(0..<10, timeout: .seconds(-1), chunkSize: 1) { item in
+                    ran.increment(); return item
+                }
             }
             gate.open()
             _ = try blocker.result(timeout: .seconds(30))
@@ -199,7 +207,9 @@ extension Reliability {
 
         /// Found by the stress test: `wait([], returnWhen: .firstCompleted)` blocked forever (until its
         /// timeout), since no future could ever complete. As in Python, no futures is "all done".
-        @Test("wait and asCompleted on no futures return at once", arguments: [ReturnWhen.firstCompleted, .firstException, .allCompleted])
+        @Test(
+            "wait and asCompleted on no futures return at once",
+            arguments: [ReturnWhen.firstCompleted, .firstException, .allCompleted])
         func waitOnNothing(returnWhen: ReturnWhen) async throws {
             let none: [Future<Int>] = []
             let elapsed = measure {
@@ -212,7 +222,9 @@ extension Reliability {
             let asyncStart = ContinuousClock.now
             let (done, notDone) = await wait(none, timeout: .seconds(10), returnWhen: returnWhen)
             #expect(done.isEmpty && notDone.isEmpty)
-            #expect(ContinuousClock.now - asyncStart < .seconds(5), "async wait(returnWhen: \(returnWhen)) on no futures waited")
+            #expect(
+                ContinuousClock.now - asyncStart < .seconds(5),
+                "async wait(returnWhen: \(returnWhen)) on no futures waited")
         }
 
         // MARK: Errors that name the problem

@@ -26,7 +26,8 @@ extension Reliability {
             arguments: [1, 2, 8], StressShutdown.allCases
         )
         func raceStress(workers: Int, shutdown: StressShutdown) async throws {
-            let configuration = (workers == 1 ? 0 : workers == 2 ? 1 : 2) * StressShutdown.allCases.count
+            let configuration =
+                (workers == 1 ? 0 : workers == 2 ? 1 : 2) * StressShutdown.allCases.count
                 + StressShutdown.allCases.firstIndex(of: shutdown)!
             let seed = StressEnvironment.seed &+ UInt64(configuration) &* 0x1_0000_0001
             let run = StressRun(
@@ -44,7 +45,9 @@ extension Reliability {
         /// Found by the stress test: a future completing between `wait`'s first check and the
         /// registration of its waiter was never counted, so `wait(returnWhen: .firstCompleted)` slept on
         /// (forever without a timeout) although a future was done.
-        @Test("wait and asCompleted see a completion that races with their registration", arguments: [ReturnWhen.firstCompleted, .firstException, .allCompleted])
+        @Test(
+            "wait and asCompleted see a completion that races with their registration",
+            arguments: [ReturnWhen.firstCompleted, .firstException, .allCompleted])
         func waitRacingWithCompletion(returnWhen: ReturnWhen) throws {
             let pool = ThreadPoolExecutor(maxWorkers: 2, threadNamePrefix: uniquePrefix("rw"))
             defer { pool.shutdown() }
@@ -255,11 +258,14 @@ final class StressRun: Sendable {
             state.attached.compactMap { id -> String? in
                 let entry = state.entries[id]
                 guard let future = entry.future, !future.isDone else { return nil }
-                return "not done: id \(id) \(entry.kind) state \(future.state) ran \(entry.ran) cancelled-by-call \(entry.cancelledByCall)"
+                return
+                    "not done: id \(id) \(entry.kind) state \(future.state) ran \(entry.ran) cancelled-by-call \(entry.cancelledByCall)"
             }
         }
         lines.forEach { ledger.problem($0) }
-        ledger.problem("pool threads alive: \(threadCount(namedWithPrefix: prefix + "_")); shutdown returned: \(shutdownReturned.load(ordering: .acquiring))")
+        ledger.problem(
+            "pool threads alive: \(threadCount(namedWithPrefix: prefix + "_")); shutdown returned: \(shutdownReturned.load(ordering: .acquiring))"
+        )
     }
 
     private func finish() -> [String] {
@@ -293,7 +299,9 @@ final class StressRun: Sendable {
                 state.attached.filter { !state.entries[$0].future!.isDone }
             }
             if !notDone.isEmpty {
-                ledger.problem("shutdown(wait: true) returned while \(notDone.count) future(s) were not done, e.g. id \(notDone[0])")
+                ledger.problem(
+                    "shutdown(wait: true) returned while \(notDone.count) future(s) were not done, e.g. id \(notDone[0])"
+                )
             }
         }
     }
@@ -328,7 +336,8 @@ final class StressRun: Sendable {
         if ledger.outstanding > 200 && !shutdownStarted.load(ordering: .relaxed) { return readWithTimeout(&rng) }
         let kind = StressKind.allCases.randomElement(using: &rng)!
         let spins = Int.random(in: 0..<2000, using: &rng)
-        let childTimeout: Duration? = Bool.random(using: &rng) ? nil : .microseconds(Int.random(in: 0..<500, using: &rng))
+        let childTimeout: Duration? =
+            Bool.random(using: &rng) ? nil : .microseconds(Int.random(in: 0..<500, using: &rng))
         let peekTimeout = Duration.microseconds(Int.random(in: 0..<300, using: &rng))
         let pickSeed = rng.next()
         submit(kind: kind, spins: spins, childTimeout: childTimeout, peekTimeout: peekTimeout, pickSeed: pickSeed)
@@ -348,7 +357,9 @@ final class StressRun: Sendable {
         do {
             future = try pool.submit { [self] in
                 ledger.ran(id)
-                return try work(id: id, kind: kind, spins: spins, childTimeout: childTimeout, peekTimeout: peekTimeout, pickSeed: pickSeed)
+                return try work(
+                    id: id, kind: kind, spins: spins, childTimeout: childTimeout, peekTimeout: peekTimeout,
+                    pickSeed: pickSeed)
             }
         } catch let error as ExecutorError where error == .shutDown {
             ledger.reject(id)
@@ -406,7 +417,9 @@ final class StressRun: Sendable {
     private func cancel(_ id: Int, _ future: Future<Int>) {
         if future.cancel() {
             ledger.cancelledByCall(id)
-            if future.state != .cancelled { ledger.problem("id \(id): cancel() returned true, state is \(future.state)") }
+            if future.state != .cancelled {
+                ledger.problem("id \(id): cancel() returned true, state is \(future.state)")
+            }
         } else {
             let state = future.state
             if state != .running && state != .finished {
@@ -483,7 +496,9 @@ final class StressRun: Sendable {
         let (done, notDone) = wait(futures, timeout: timeout, returnWhen: untimed ? .firstCompleted : when)
         if done.count + notDone.count != Set(futures).count { ledger.problem("wait lost or invented futures") }
         if done.contains(where: { !$0.isDone }) { ledger.problem("wait returned a future in done that is not done") }
-        if untimed && done.isEmpty && !futures.isEmpty { ledger.problem("untimed wait(firstCompleted) returned nothing done") }
+        if untimed && done.isEmpty && !futures.isEmpty {
+            ledger.problem("untimed wait(firstCompleted) returned nothing done")
+        }
     }
 
     private func iterateAsCompleted(_ rng: inout SeededRandom, untimed: Bool) {
@@ -496,11 +511,14 @@ final class StressRun: Sendable {
             }
             if yielded != Set(futures) { ledger.problem("asCompleted ended without yielding every future") }
         } else {
-            var iterator = asCompleted(futures, timeout: .microseconds(Int.random(in: 0..<1000, using: &rng))).makeIterator()
+            var iterator = asCompleted(futures, timeout: .microseconds(Int.random(in: 0..<1000, using: &rng)))
+                .makeIterator()
             do {
                 while let future = try iterator.next() {
                     if !future.isDone { ledger.problem("asCompleted(timeout:) yielded a future that is not done") }
-                    if !yielded.insert(future).inserted { ledger.problem("asCompleted(timeout:) yielded a future twice") }
+                    if !yielded.insert(future).inserted {
+                        ledger.problem("asCompleted(timeout:) yielded a future twice")
+                    }
                 }
                 if yielded != Set(futures) { ledger.problem("asCompleted(timeout:) ended short without throwing") }
             } catch {
@@ -566,7 +584,8 @@ final class StressRun: Sendable {
         // The completing thread runs the callbacks just after the future turns done: give it time.
         let callbacksSettled = eventually {
             ledger.state.withLock { state in
-                state.attached.allSatisfy { state.entries[$0].completions >= 1 } && state.callbackRuns.allSatisfy { $0 >= 1 }
+                state.attached.allSatisfy { state.entries[$0].completions >= 1 }
+                    && state.callbackRuns.allSatisfy { $0 >= 1 }
             }
         }
         if !callbacksSettled { ledger.problem("some callbacks never ran") }
@@ -582,13 +601,19 @@ final class StressRun: Sendable {
                 if entry.completions != 1 { state.problems.append("id \(id): ended \(entry.completions) times") }
                 switch future.state {
                 case .cancelled:
-                    if entry.ran != 0 { state.problems.append("id \(id): cancelled, yet the task ran \(entry.ran) time(s)") }
+                    if entry.ran != 0 {
+                        state.problems.append("id \(id): cancelled, yet the task ran \(entry.ran) time(s)")
+                    }
                     if !entry.cancelledByCall && !shutdownMode.cancelFutures {
                         state.problems.append("id \(id): cancelled with no successful cancel() and no cancelFutures")
                     }
                 case .finished:
-                    if entry.ran != 1 { state.problems.append("id \(id): finished, but the task ran \(entry.ran) time(s)") }
-                    if entry.cancelledByCall { state.problems.append("id \(id): cancel() returned true, yet it finished") }
+                    if entry.ran != 1 {
+                        state.problems.append("id \(id): finished, but the task ran \(entry.ran) time(s)")
+                    }
+                    if entry.cancelledByCall {
+                        state.problems.append("id \(id): cancel() returned true, yet it finished")
+                    }
                 case .pending, .running:
                     state.problems.append("id \(id): left \(future.state)")
                 }
@@ -604,8 +629,13 @@ final class StressRun: Sendable {
             check(read: { try future.result(timeout: .zero) }, id: realID, future: future, timed: false)
         }
 
-        if !eventually(timeout: .seconds(30), { ledger.asyncEnded.load(ordering: .acquiring) == ledger.asyncStarted.load(ordering: .relaxed) }) {
-            ledger.problem("\(ledger.asyncStarted.load(ordering: .relaxed) - ledger.asyncEnded.load(ordering: .relaxed)) await(s) of future.value never resumed")
+        if !eventually(
+            timeout: .seconds(30),
+            { ledger.asyncEnded.load(ordering: .acquiring) == ledger.asyncStarted.load(ordering: .relaxed) })
+        {
+            ledger.problem(
+                "\(ledger.asyncStarted.load(ordering: .relaxed) - ledger.asyncEnded.load(ordering: .relaxed)) await(s) of future.value never resumed"
+            )
         }
         if !eventually(timeout: .seconds(30), { threadCount(namedWithPrefix: prefix) == 0 }) {
             ledger.problem("\(threadCount(namedWithPrefix: prefix)) thread(s) named \(prefix)… still alive")

@@ -27,7 +27,10 @@ extension Reliability {
             let outputData = output.fileHandleForReading.readDataToEndOfFile()
             let errorData = error.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+            return (
+                process.terminationStatus, String(decoding: outputData, as: UTF8.self),
+                String(decoding: errorData, as: UTF8.self)
+            )
         }
 
         @Test func theProbeIsAReleaseBuild() throws {
@@ -43,7 +46,8 @@ extension Reliability {
         func misuseMessage(parameter: String, value: String) throws {
             let result = try Self.run(parameter)
             #expect(result.status != 0, "the probe must stop")
-            #expect(result.error.contains(parameter) && result.error.contains("got \(value)"), "stderr: \(result.error)")
+            #expect(
+                result.error.contains(parameter) && result.error.contains("got \(value)"), "stderr: \(result.error)")
         }
     }
 }

@@ -60,14 +60,19 @@ extension Reliability {
             defer { pool.shutdown() }
             pool.core.startThreads(with: starter.starter)
             for attempt in 1...3 {
-                #expect(throws: ExecutorError.threadStartFailed("could not start a worker thread: \(ThreadStartError.outOfThreads)")) {
+                #expect(
+                    throws: ExecutorError.threadStartFailed(
+                        "could not start a worker thread: \(ThreadStartError.outOfThreads)")
+                ) {
                     try pool.submit { 1 }
                 }
                 // With no worker to serve the queue there is no back-off: every submit tries to start one.
                 #expect(starter.attempts == attempt)
             }
             let stats = pool.statistics
-            #expect(stats.threadsStarted == 0 && stats.rejected == 3 && stats.submitted == 0 && stats.queued == 0, "\(stats)")
+            #expect(
+                stats.threadsStarted == 0 && stats.rejected == 3 && stats.submitted == 0 && stats.queued == 0,
+                "\(stats)")
         }
 
         @Test func whenLaterWorkersCannotStartThePoolServesOnWithTheOnesItHasAndBacksOff() throws {
@@ -152,7 +157,8 @@ final class FailingThreadStarter: Sendable {
         { [self] name, body in start(name: name, body) }
     }
 
-    private func start(name: String, _ body: @escaping @Sendable () -> Void) -> Result<PlatformThread, ThreadStartError> {
+    private func start(name: String, _ body: @escaping @Sendable () -> Void) -> Result<PlatformThread, ThreadStartError>
+    {
         let call = calls.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue
         if call <= successes { return PlatformThread.start(name: name, body) }
         let first = !failing.isOpen

@@ -13,7 +13,9 @@ import Testing
 struct GroupCostTests {
     /// The sizes each bound is checked at. `FUTURES_COST_LARGEST_N` lowers the largest (the sanitizer runs
     /// in CI set it: they check these paths for races, not for cost, and run ten times slower).
-    static let sizes = [10, 1_000, ProcessInfo.processInfo.environment["FUTURES_COST_LARGEST_N"].flatMap { Int($0) } ?? 100_000]
+    static let sizes = [
+        10, 1_000, ProcessInfo.processInfo.environment["FUTURES_COST_LARGEST_N"].flatMap { Int($0) } ?? 100_000,
+    ]
 
     /// Checks the counted work of one call against `perFuture × n + 64`.
     func expectLinear(
@@ -31,10 +33,12 @@ struct GroupCostTests {
             """, sourceLocation: sourceLocation)
     }
 
-    /// Runs `body` on a thread of its own and returns what it returns. The blocking calls here take seconds
-    /// at n = 100,000, and a test's body runs on one of the few cooperative threads, which the async tests
-    /// running beside this suite need (blocking one made an unrelated timing test fail under TSan).
-    func offTheCooperativePool<R: Sendable>(_ body: @escaping @Sendable () -> R) async -> R {
+    /// Runs `body` on a plain thread of its own and returns what it returns. The blocking calls here take
+    /// seconds at n = 100,000, and a test's body runs on one of the few cooperative threads, which the async
+    /// tests running beside this suite need (blocking one made an unrelated timing test fail under TSan).
+    /// Not `offTheCooperativePool` (Support), which runs on a pool worker: there `wait` would look for each
+    /// future in that pool's queue, and those look-ups would be counted.
+    func onAThreadOfItsOwn<R: Sendable>(_ body: @escaping @Sendable () -> R) async -> R {
         await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: body()) }.start()
         }
@@ -54,7 +58,7 @@ struct GroupCostTests {
 
     @Test(arguments: sizes, rules)
     func waitOnDoneFutures(n: Int, returnWhen: ReturnWhen) async {
-        let (result, counters, anyResult, anyCounters) = await offTheCooperativePool {
+        let (result, counters, anyResult, anyCounters) = await onAThreadOfItsOwn {
             let futures = Self.finishedFutures(n)
             let (result, counters) = OperationCounters.counting { wait(futures, returnWhen: returnWhen) }
             let any = futures.map(AnyFuture.init)
@@ -81,7 +85,7 @@ struct GroupCostTests {
     /// still does O(1) per future (one registration, one removal at most, a status read or two).
     @Test(.timeLimit(.minutes(1)), arguments: sizes, rules)
     func waitWhileAnotherThreadCompletes(n: Int, returnWhen: ReturnWhen) async {
-        let (done, counters) = await offTheCooperativePool {
+        let (done, counters) = await onAThreadOfItsOwn {
             let futures = (0..<n).map { _ in Future<Int>() }
             let completer = Thread { for future in futures.reversed() { try! future.setResult(1) } }
             let (result, counters) = OperationCounters.counting {
@@ -109,7 +113,7 @@ struct GroupCostTests {
     /// None completes: the call registers once on each, times out, and takes its waiter off each.
     @Test(arguments: sizes, rules)
     func waitThatTimesOut(n: Int, returnWhen: ReturnWhen) async {
-        let (notDone, counters) = await offTheCooperativePool {
+        let (notDone, counters) = await onAThreadOfItsOwn {
             let futures = (0..<n).map { _ in Future<Int>() }
             defer { futures.forEach { $0.cancel() } }
             let (result, counters) = OperationCounters.counting {
@@ -136,7 +140,7 @@ struct GroupCostTests {
 
     @Test(.timeLimit(.minutes(1)), arguments: sizes)
     func asCompletedOverDoneAndCompletingFutures(n: Int) async {
-        let (count, counters, yielded, completingCounters) = await offTheCooperativePool {
+        let (count, counters, yielded, completingCounters) = await onAThreadOfItsOwn {
             let done = Self.finishedFutures(n)
             let (count, counters) = OperationCounters.counting { asCompleted(done + done).reduce(0) { c, _ in c + 1 } }
             let pending = (0..<n).map { _ in Future<Int>() }
@@ -198,7 +202,7 @@ struct GroupCostTests {
         let pool = ThreadPoolExecutor(maxWorkers: 2)
         // Per item: its submit (a future lock, the pool lock) and its wait (a few locks and status reads).
         let perFuture = 12
-        let results = await offTheCooperativePool { () -> [(String, Int?, OperationCounters)] in
+        let results = await onAThreadOfItsOwn { () -> [(String, Int?, OperationCounters)] in
             let tasks = [@Sendable () throws -> Int](repeating: { 1 }, count: n)
             let (all, allCounters) = OperationCounters.counting { try? pool.invokeAll(tasks) }
             let (any, anyCounters) = OperationCounters.counting { try? pool.invokeAny(tasks) }
@@ -251,7 +255,7 @@ struct GroupCostTests {
         let release = Gate()
         for _ in 0..<n { _ = try pool.submit { _ = release.wait() } }
         release.open()
-        let counters = await offTheCooperativePool {
+        let counters = await onAThreadOfItsOwn {
             OperationCounters.counting { try? pool.waitUntilIdle(timeout: .seconds(60)) }.counters
         }
         #expect(counters.total <= 16, "waitUntilIdle after \(n) tasks: \(counters.total) counted")

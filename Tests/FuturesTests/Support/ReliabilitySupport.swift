@@ -41,7 +41,8 @@ enum StressEnvironment {
 
     /// Seconds each stress configuration runs: `FUTURES_STRESS_SECONDS` if set, else 2.
     static let secondsPerConfiguration: Double = {
-        if let text = ProcessInfo.processInfo.environment["FUTURES_STRESS_SECONDS"], let value = Double(text), value > 0 {
+        if let text = ProcessInfo.processInfo.environment["FUTURES_STRESS_SECONDS"], let value = Double(text), value > 0
+        {
             return value
         }
         return 2
@@ -129,7 +130,6 @@ func measure(_ body: () throws -> Void) rethrows -> Duration {
     try body()
     return clock.now - start
 }
-
 
 // MARK: A lock ThreadSanitizer can see
 

@@ -2,18 +2,19 @@
 // name, and the size of an allocation. Each helper works on every supported platform or stops the test
 // run with the reason; none returns a neutral value ("", [], -1) that would let a check pass unchecked.
 
-#if canImport(Darwin)
-import Darwin
-#elseif canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Android)
-import Android
-#endif
 import Foundation
 
 @testable import Futures
+
+#if canImport(Darwin)
+    import Darwin
+#elseif canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Android)
+    import Android
+#endif
 
 /// The calling thread's name as the system keeps it (what `top -H`, gdb and lldb show): read with
 /// `pthread_getname_np` on every platform.
@@ -27,9 +28,9 @@ func currentThreadName() -> String {
 /// The calling thread's identity as a number, for sets of threads.
 func currentThreadID() -> UInt {
     #if canImport(Darwin) || canImport(Musl)
-    UInt(bitPattern: pthread_self())  // a pointer
+        UInt(bitPattern: pthread_self())  // a pointer
     #else
-    UInt(truncatingIfNeeded: pthread_self())  // an integer
+        UInt(truncatingIfNeeded: pthread_self())  // an integer
     #endif
 }
 
@@ -37,16 +38,16 @@ func currentThreadID() -> UInt {
 /// `malloc_size`.
 func allocationSize(_ pointer: UnsafeRawPointer) -> Int {
     #if canImport(Darwin)
-    malloc_size(pointer)
+        malloc_size(pointer)
     #else
-    mallocUsableSize(UnsafeMutableRawPointer(mutating: pointer))
+        mallocUsableSize(UnsafeMutableRawPointer(mutating: pointer))
     #endif
 }
 
 #if !canImport(Darwin)
-/// `malloc_usable_size`, declared in `malloc.h`, which the Glibc and Musl modules do not export.
-@_silgen_name("malloc_usable_size")
-private func mallocUsableSize(_ pointer: UnsafeMutableRawPointer?) -> Int
+    /// `malloc_usable_size`, declared in `malloc.h`, which the Glibc and Musl modules do not export.
+    @_silgen_name("malloc_usable_size")
+    private func mallocUsableSize(_ pointer: UnsafeMutableRawPointer?) -> Int
 #endif
 
 /// Threads of this process whose name starts with `prefix`. Pools and drivers in the tests get unique
@@ -61,38 +62,39 @@ func threadCount(namedWithPrefix prefix: String) -> Int {
 /// through the thread's Mach port (safe while the thread exits, unlike `pthread_from_mach_thread_np`).
 func liveThreadNames() -> [String] {
     #if canImport(Darwin)
-    var threads: thread_act_array_t?
-    var count: mach_msg_type_number_t = 0
-    guard task_threads(mach_task_self_, &threads, &count) == KERN_SUCCESS, let threads else {
-        fatalError("task_threads failed: cannot list this process's threads")
-    }
-    defer {
-        for index in 0..<Int(count) { mach_port_deallocate(mach_task_self_, threads[index]) }
-        vm_deallocate(
-            mach_task_self_, vm_address_t(UInt(bitPattern: threads)),
-            vm_size_t(Int(count) * MemoryLayout<thread_act_t>.stride))
-    }
-    var names: [String] = []
-    for index in 0..<Int(count) {
-        var info = thread_extended_info()
-        var infoCount = mach_msg_type_number_t(MemoryLayout<thread_extended_info>.size / MemoryLayout<integer_t>.size)
-        let status = withUnsafeMutablePointer(to: &info) {
-            $0.withMemoryRebound(to: integer_t.self, capacity: Int(infoCount)) {
-                thread_info(threads[index], thread_flavor_t(THREAD_EXTENDED_INFO), $0, &infoCount)
-            }
+        var threads: thread_act_array_t?
+        var count: mach_msg_type_number_t = 0
+        guard task_threads(mach_task_self_, &threads, &count) == KERN_SUCCESS, let threads else {
+            fatalError("task_threads failed: cannot list this process's threads")
         }
-        guard status == KERN_SUCCESS else { continue }  // the thread ended meanwhile
-        names.append(withUnsafeBytes(of: info.pth_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
-    }
-    return names
+        defer {
+            for index in 0..<Int(count) { mach_port_deallocate(mach_task_self_, threads[index]) }
+            vm_deallocate(
+                mach_task_self_, vm_address_t(UInt(bitPattern: threads)),
+                vm_size_t(Int(count) * MemoryLayout<thread_act_t>.stride))
+        }
+        var names: [String] = []
+        for index in 0..<Int(count) {
+            var info = thread_extended_info()
+            var infoCount = mach_msg_type_number_t(
+                MemoryLayout<thread_extended_info>.size / MemoryLayout<integer_t>.size)
+            let status = withUnsafeMutablePointer(to: &info) {
+                $0.withMemoryRebound(to: integer_t.self, capacity: Int(infoCount)) {
+                    thread_info(threads[index], thread_flavor_t(THREAD_EXTENDED_INFO), $0, &infoCount)
+                }
+            }
+            guard status == KERN_SUCCESS else { continue }  // the thread ended meanwhile
+            names.append(withUnsafeBytes(of: info.pth_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
+        }
+        return names
     #else
-    guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else {
-        fatalError("/proc/self/task is not readable: cannot list this process's threads (is /proc mounted?)")
-    }
-    return tasks.compactMap { task in
-        // A thread that ended since the listing has no comm file any more.
-        (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else {
+            fatalError("/proc/self/task is not readable: cannot list this process's threads (is /proc mounted?)")
+        }
+        return tasks.compactMap { task in
+            // A thread that ended since the listing has no comm file any more.
+            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     #endif
 }

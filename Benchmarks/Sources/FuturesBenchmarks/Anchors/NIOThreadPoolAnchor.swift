@@ -4,9 +4,9 @@ import Dispatch
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 enum NIOThreadPoolSystem: PoolSystem {
