@@ -108,11 +108,13 @@ struct PoolStateMachineExplorationTests {
 
         func submit() {
             let tracked = Tracked()
-            let future = Future<Int>(work: { [tracked] in
-                tracked.runs += 1
+            // Weak: `tracked` holds the future, so a strong capture would be a cycle that outlives
+            // the test for every future that never ends (a refused submission).
+            let future = Future<Int>(work: { [weak tracked] in
+                tracked?.runs += 1
                 return 1
             })
-            future.addDoneCallback { [tracked] _ in tracked.completions += 1 }
+            future.addDoneCallback { [weak tracked] _ in tracked?.completions += 1 }
             tracked.future = future
             let task = future.queuedTask
             task.noteTicket(machine.nextTicket)
