@@ -3,6 +3,7 @@
 extension Future {
     /// The result if the future is done, with cancellation as `.failure(FutureError.cancelled)`; `nil`
     /// while it is not done.
+    @inlinable
     var doneOutcome: Result<Value, any Error>? {
         do {
             return try doneResult()

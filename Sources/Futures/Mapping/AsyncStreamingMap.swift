@@ -74,10 +74,10 @@ public struct AsyncStreamingMap<Input: AsyncSequence, T: Sendable>: AsyncSequenc
     public typealias Element = T
 
     @usableFromInline let submitter: StreamingSubmitter<T>
-    let items: Input
-    let bufferSize: Int
-    let ordered: Bool
-    let transform: @Sendable (Input.Element) throws -> T
+    @usableFromInline let items: Input
+    @usableFromInline let bufferSize: Int
+    @usableFromInline let ordered: Bool
+    @usableFromInline let transform: @Sendable (Input.Element) throws -> T
 
     @usableFromInline
     init(
@@ -91,6 +91,7 @@ public struct AsyncStreamingMap<Input: AsyncSequence, T: Sendable>: AsyncSequenc
         self.transform = transform
     }
 
+    @inlinable
     func makeCursor() -> AsyncStreamingMapCursor<Input.AsyncIterator, T> {
         AsyncStreamingMapCursor(
             input: items.makeAsyncIterator(),
@@ -108,16 +109,21 @@ public struct AsyncStreamingMap<Input: AsyncSequence, T: Sendable>: AsyncSequenc
     ///
     /// An error from the input or from `submit` is yielded once as a failure, after the items before it,
     /// and ends the stream.
+    @inlinable
     public var results: Results { Results(base: self) }
 
     /// Makes an iterator for `for try await`.
+    @inlinable
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(cursor: makeCursor()) }
 
     /// Suspends between values.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        var cursor: AsyncStreamingMapCursor<Input.AsyncIterator, T>
+        @usableFromInline var cursor: AsyncStreamingMapCursor<Input.AsyncIterator, T>
+
+        @inlinable init(cursor: AsyncStreamingMapCursor<Input.AsyncIterator, T>) { self.cursor = cursor }
 
         /// The next value; see ``next(isolation:)``.
+        @inlinable
         public mutating func next() async throws -> T? { try await cursor.nextValue(isolation: nil) }
 
         /// The next value, awaiting input and results on the caller's actor.
@@ -126,6 +132,7 @@ public struct AsyncStreamingMap<Input: AsyncSequence, T: Sendable>: AsyncSequenc
         /// - Returns: the next value; `nil` at the end.
         /// - Throws: the item's own error or the input's error (the stream then ends and the items not
         ///   started are cancelled); `CancellationError` if the task is cancelled while waiting.
+        @inlinable
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> T? {
             try await cursor.nextValue(isolation: actor)
         }
@@ -136,16 +143,22 @@ public struct AsyncStreamingMap<Input: AsyncSequence, T: Sendable>: AsyncSequenc
         /// One item's outcome.
         public typealias Element = Result<T, any Error>
 
-        let base: AsyncStreamingMap
+        @usableFromInline let base: AsyncStreamingMap
+
+        @inlinable init(base: AsyncStreamingMap) { self.base = base }
 
         /// Makes an iterator for `for try await`.
+        @inlinable
         public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(cursor: base.makeCursor()) }
 
         /// Suspends between results.
         public struct AsyncIterator: AsyncIteratorProtocol {
-            var cursor: AsyncStreamingMapCursor<Input.AsyncIterator, T>
+            @usableFromInline var cursor: AsyncStreamingMapCursor<Input.AsyncIterator, T>
+
+            @inlinable init(cursor: AsyncStreamingMapCursor<Input.AsyncIterator, T>) { self.cursor = cursor }
 
             /// The next item's result; see ``next(isolation:)``.
+            @inlinable
             public mutating func next() async throws -> Result<T, any Error>? {
                 try await cursor.nextResult(isolation: nil)
             }
@@ -156,6 +169,7 @@ public struct AsyncStreamingMap<Input: AsyncSequence, T: Sendable>: AsyncSequenc
             /// - Returns: the next item's result; `nil` at the end.
             /// - Throws: `CancellationError` if the task is cancelled while waiting (the items not
             ///   started are cancelled).
+            @inlinable
             public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Result<T, any Error>? {
                 try await cursor.nextResult(isolation: actor)
             }

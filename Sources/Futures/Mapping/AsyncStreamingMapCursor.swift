@@ -1,17 +1,20 @@
 /// One iteration of a streaming map over an `AsyncSequence`; see ``StreamingMapCursor``. Input is awaited
 /// on the consumer's task; an error from it ends the input and is handed out after the items before it.
+@usableFromInline
 struct AsyncStreamingMapCursor<Input: AsyncIteratorProtocol, T: Sendable> where Input.Element: Sendable {
-    private var input: Input
-    let buffer: StreamingMapBuffer<T>
-    private let transform: @Sendable (Input.Element) throws -> T
+    @usableFromInline var input: Input
+    @usableFromInline let buffer: StreamingMapBuffer<T>
+    @usableFromInline let transform: @Sendable (Input.Element) throws -> T
 
+    @inlinable
     init(input: Input, buffer: StreamingMapBuffer<T>, transform: @escaping @Sendable (Input.Element) throws -> T) {
         self.input = input
         self.buffer = buffer
         self.transform = transform
     }
 
-    private mutating func fill(isolation actor: isolated (any Actor)?) async {
+    @inlinable
+    mutating func fill(isolation actor: isolated (any Actor)?) async {
         while buffer.wantsInput {
             let item: Input.Element?
             do {
@@ -29,11 +32,13 @@ struct AsyncStreamingMapCursor<Input: AsyncIteratorProtocol, T: Sendable> where 
         }
     }
 
+    @inlinable
     mutating func nextResult(isolation actor: isolated (any Actor)?) async throws -> Result<T, any Error>? {
         await fill(isolation: actor)
         return try await buffer.nextAsync(isolation: actor)
     }
 
+    @inlinable
     mutating func nextValue(isolation actor: isolated (any Actor)?) async throws -> T? {
         guard let result = try await nextResult(isolation: actor) else { return nil }
         return try buffer.valueOrFinish(result)

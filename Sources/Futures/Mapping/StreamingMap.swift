@@ -70,10 +70,10 @@ public struct StreamingMap<Input: Sequence, T: Sendable>: AsyncSequence where In
     public typealias Element = T
 
     @usableFromInline let submitter: StreamingSubmitter<T>
-    let items: Input
-    let bufferSize: Int
-    let ordered: Bool
-    let transform: @Sendable (Input.Element) throws -> T
+    @usableFromInline let items: Input
+    @usableFromInline let bufferSize: Int
+    @usableFromInline let ordered: Bool
+    @usableFromInline let transform: @Sendable (Input.Element) throws -> T
 
     @usableFromInline
     init(
@@ -87,6 +87,7 @@ public struct StreamingMap<Input: Sequence, T: Sendable>: AsyncSequence where In
         self.transform = transform
     }
 
+    @inlinable
     func makeCursor() -> StreamingMapCursor<Input.Iterator, T> {
         StreamingMapCursor(
             input: items.makeIterator(),
@@ -105,12 +106,15 @@ public struct StreamingMap<Input: Sequence, T: Sendable>: AsyncSequence where In
     /// A cancelled item (for example by `shutdown(cancelFutures: true)`) yields
     /// `.failure(FutureError.cancelled)`. An error from `submit` is yielded once, after the items before
     /// it, and ends the stream.
+    @inlinable
     public var results: Results { Results(base: self) }
 
     /// Makes a blocking iterator.
+    @inlinable
     public func makeIterator() -> Iterator { Iterator(cursor: makeCursor()) }
 
     /// Makes an iterator for `for try await`.
+    @inlinable
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(cursor: makeCursor()) }
 
     /// Calls `body` with each value, blocking between them.
@@ -123,6 +127,7 @@ public struct StreamingMap<Input: Sequence, T: Sendable>: AsyncSequence where In
     ///   cancels the items not yet started, and is rethrown.
     /// - Throws: the first failure in stream order, or what `body` throws.
     @available(*, noasync, message: "blocks the thread; use 'for try await' in async code")
+    @inlinable
     public func forEach(_ body: (T) throws -> Void) throws {
         var iterator = makeIterator()
         while let value = try iterator.next() { try body(value) }
@@ -130,7 +135,9 @@ public struct StreamingMap<Input: Sequence, T: Sendable>: AsyncSequence where In
 
     /// Blocks between values.
     public struct Iterator {
-        var cursor: StreamingMapCursor<Input.Iterator, T>
+        @usableFromInline var cursor: StreamingMapCursor<Input.Iterator, T>
+
+        @inlinable init(cursor: StreamingMapCursor<Input.Iterator, T>) { self.cursor = cursor }
 
         /// The next value, pulling and submitting input as needed.
         ///
@@ -138,14 +145,18 @@ public struct StreamingMap<Input: Sequence, T: Sendable>: AsyncSequence where In
         /// - Throws: the item's own error (the stream then ends and the items not started are
         ///   cancelled); ``FutureError/cancelled`` if the item was cancelled; what `submit` threw.
         @available(*, noasync, message: "blocks the thread; use 'for try await' in async code")
+        @inlinable
         public mutating func next() throws -> T? { try cursor.nextValue() }
     }
 
     /// Suspends between values.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        var cursor: StreamingMapCursor<Input.Iterator, T>
+        @usableFromInline var cursor: StreamingMapCursor<Input.Iterator, T>
+
+        @inlinable init(cursor: StreamingMapCursor<Input.Iterator, T>) { self.cursor = cursor }
 
         /// The next value; see ``next(isolation:)``.
+        @inlinable
         public mutating func next() async throws -> T? { try await cursor.nextValue(isolation: nil) }
 
         /// The next value, suspending until it is ready; runs on the caller's actor.
@@ -154,6 +165,7 @@ public struct StreamingMap<Input: Sequence, T: Sendable>: AsyncSequence where In
         /// - Returns: the next value; `nil` at the end.
         /// - Throws: the item's own error (the stream then ends and the items not started are
         ///   cancelled); `CancellationError` if the task is cancelled while waiting.
+        @inlinable
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> T? {
             try await cursor.nextValue(isolation: actor)
         }
@@ -164,28 +176,38 @@ public struct StreamingMap<Input: Sequence, T: Sendable>: AsyncSequence where In
         /// One item's outcome.
         public typealias Element = Result<T, any Error>
 
-        let base: StreamingMap
+        @usableFromInline let base: StreamingMap
+
+        @inlinable init(base: StreamingMap) { self.base = base }
 
         /// Makes a blocking iterator.
+        @inlinable
         public func makeIterator() -> Iterator { Iterator(cursor: base.makeCursor()) }
 
         /// Makes an iterator for `for try await`.
+        @inlinable
         public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(cursor: base.makeCursor()) }
 
         /// Blocks between results.
         public struct Iterator: IteratorProtocol {
-            var cursor: StreamingMapCursor<Input.Iterator, T>
+            @usableFromInline var cursor: StreamingMapCursor<Input.Iterator, T>
+
+            @inlinable init(cursor: StreamingMapCursor<Input.Iterator, T>) { self.cursor = cursor }
 
             /// The next item's result; `nil` at the end.
             @available(*, noasync, message: "blocks the thread; use 'for try await' in async code")
+            @inlinable
             public mutating func next() -> Result<T, any Error>? { cursor.nextResult() }
         }
 
         /// Suspends between results.
         public struct AsyncIterator: AsyncIteratorProtocol {
-            var cursor: StreamingMapCursor<Input.Iterator, T>
+            @usableFromInline var cursor: StreamingMapCursor<Input.Iterator, T>
+
+            @inlinable init(cursor: StreamingMapCursor<Input.Iterator, T>) { self.cursor = cursor }
 
             /// The next item's result; see ``next(isolation:)``.
+            @inlinable
             public mutating func next() async throws -> Result<T, any Error>? {
                 try await cursor.nextResult(isolation: nil)
             }
@@ -196,6 +218,7 @@ public struct StreamingMap<Input: Sequence, T: Sendable>: AsyncSequence where In
             /// - Returns: the next item's result; `nil` at the end.
             /// - Throws: `CancellationError` if the task is cancelled while waiting (the items not
             ///   started are cancelled).
+            @inlinable
             public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Result<T, any Error>? {
                 try await cursor.nextResult(isolation: actor)
             }

@@ -11,20 +11,32 @@
 /// An error from the input or from `submit` ends the input; it is handed out after every future
 /// submitted before it, then the stream ends. ``finish()`` (leaving early, a thrown failure, or the
 /// iterator's release) cancels every future not yet started.
+///
+/// Inlinable, like the streaming maps that own it, so that it is compiled for the value type where the
+/// map is called: unspecialized, each item would look up the type metadata of its futures and arrays at
+/// run time (about a sixth of a tiny task's cost in W6).
+@usableFromInline
 final class StreamingMapBuffer<T: Sendable> {
-    private let submitter: StreamingSubmitter<T>
-    private let bufferSize: Int
-    private let waiter: GroupWaiter?
+    @usableFromInline let submitter: StreamingSubmitter<T>
+    @usableFromInline let bufferSize: Int
+    @usableFromInline let waiter: GroupWaiter?
     /// Ordered: submitted, in input order. Unordered: done, in completion order. Taken from `head`; a
     /// slot is emptied as its future is taken, so a result handed out is not kept alive here.
-    private var queue: [Future<T>?] = []
-    private var head = 0
+    @usableFromInline var queue: [Future<T>?] = []
+    @usableFromInline var head = 0
     /// Unordered only: submitted and not yet seen done, by identity.
-    private var inFlight: [ObjectIdentifier: Future<T>] = [:]
-    private var inputEnded = false
-    private var endError: (any Error)?
-    private var finished = false
+    @usableFromInline var inFlight: [ObjectIdentifier: Future<T>] = [:]
+    /// Unordered only: the identities of submitted futures that may still wait in the pool's queue, in
+    /// submission order from `helpHead`, for a consumer on a pool worker to run one itself rather than
+    /// block (see ``runOneInlineIfQueuedHere()``). A future once seen not queued is passed for good, so
+    /// each is looked at a bounded number of times.
+    @usableFromInline var helpOrder: [ObjectIdentifier] = []
+    @usableFromInline var helpHead = 0
+    @usableFromInline var inputEnded = false
+    @usableFromInline var endError: (any Error)?
+    @usableFromInline var finished = false
 
+    @inlinable
     init(submitter: StreamingSubmitter<T>, bufferSize: Int, ordered: Bool) {
         self.submitter = submitter
         self.bufferSize = bufferSize
@@ -34,12 +46,28 @@ final class StreamingMapBuffer<T: Sendable> {
     deinit { finish() }
 
     /// Futures submitted and not yet handed out.
-    var count: Int { queue.count - head + inFlight.count }
+    @inlinable var count: Int { queue.count - head + inFlight.count }
 
-    /// Whether the consumer should pull another input item and ``submit(_:)`` it.
-    var wantsInput: Bool { !inputEnded && count < bufferSize }
+    /// Set while the buffer refills: from when it falls to half of `bufferSize` until it is full again.
+    @usableFromInline var refilling = true
+
+    /// Whether the consumer should pull another input item and ``submit(_:)`` it: while the buffer
+    /// refills, up to `bufferSize`. It refills in bursts, once half of it has been handed out, not one item
+    /// per item taken: a burst of submits costs one wake-up of an idle worker (the pool's wake-ups are
+    /// throttled), and the burst's tasks end close together, so the consumer waits once per burst rather
+    /// than once per result. At least half of `bufferSize` stays in flight.
+    @inlinable var wantsInput: Bool {
+        if inputEnded { return false }
+        if count >= bufferSize {
+            refilling = false
+        } else if count <= bufferSize / 2 {
+            refilling = true
+        }
+        return refilling
+    }
 
     /// Submits the work for one input item. If `submit` throws, the input ends with that error.
+    @inlinable
     func submit(_ work: @escaping @Sendable () throws -> T) {
         let future: Future<T>
         do {
@@ -53,18 +81,21 @@ final class StreamingMapBuffer<T: Sendable> {
             return
         }
         inFlight[ObjectIdentifier(future)] = future
+        helpOrder.append(ObjectIdentifier(future))
         if !future.addObserver(waiter) {
             waiter.futureDidComplete(ObjectIdentifier(future), failed: false)
         }
     }
 
     /// The input has no more items; `error`, if any, is handed out after the futures already submitted.
+    @inlinable
     func endInput(with error: (any Error)? = nil) {
         inputEnded = true
         if endError == nil { endError = error }
     }
 
     /// Ends the stream: cancels every future not yet started and hands out nothing more.
+    @inlinable
     func finish() {
         inputEnded = true
         finished = true
@@ -73,6 +104,8 @@ final class StreamingMapBuffer<T: Sendable> {
         queue = []
         head = 0
         inFlight = [:]
+        helpOrder = []
+        helpHead = 0
         for future in pending {
             if let waiter { future.removeObserver(waiter) }
             future.cancel()
@@ -82,7 +115,8 @@ final class StreamingMapBuffer<T: Sendable> {
     // MARK: Taking the next result
 
     /// What to do next, without waiting.
-    private enum Step {
+    @usableFromInline
+    enum Step {
         /// Hand out this result.
         case yield(Result<T, any Error>)
         /// Wait for this future (ordered), or for any (unordered, `nil`).
@@ -91,12 +125,16 @@ final class StreamingMapBuffer<T: Sendable> {
         case end
     }
 
-    private func step() -> Step {
+    @inlinable
+    func step() -> Step {
         if finished { return .end }
         if let waiter {
             for identity in waiter.takeCompleted() {
                 if let future = inFlight.removeValue(forKey: identity) { queue.append(future) }
             }
+            // Pass the done futures at the front of the help order, so it stays as short as what is in
+            // flight (a consumer off the pool never looks at it otherwise).
+            while helpHead < helpOrder.count, inFlight[helpOrder[helpHead]] == nil { passHelpFront() }
         }
         if head < queue.count, let future = queue[head] {
             guard let outcome = future.doneOutcome else { return .wait(future) }
@@ -110,7 +148,8 @@ final class StreamingMapBuffer<T: Sendable> {
     }
 
     /// Lets go of the front future at once, and of the emptied slots from time to time: amortized O(1).
-    private func popFront() {
+    @inlinable
+    func popFront() {
         queue[head] = nil
         head += 1
         if head == queue.count || head >= 64 && head * 2 >= queue.count {
@@ -120,6 +159,7 @@ final class StreamingMapBuffer<T: Sendable> {
     }
 
     /// Blocks until the next result is ready and returns it; `nil` at the end of the stream.
+    @inlinable
     func next() -> Result<T, any Error>? {
         while true {
             switch step() {
@@ -140,6 +180,7 @@ final class StreamingMapBuffer<T: Sendable> {
     /// Runs on the caller's actor (`isolation`), so the buffer never leaves the consumer's isolation.
     ///
     /// - Throws: `CancellationError` if the task is cancelled while waiting; the stream is then finished.
+    @inlinable
     func nextAsync(isolation actor: isolated (any Actor)?) async throws -> Result<T, any Error>? {
         do {
             return try await waitForNext()
@@ -149,8 +190,8 @@ final class StreamingMapBuffer<T: Sendable> {
         }
     }
 
-    private func waitForNext(isolation actor: isolated (any Actor)? = #isolation) async throws -> Result<T, any Error>?
-    {
+    @inlinable
+    func waitForNext(isolation actor: isolated (any Actor)? = #isolation) async throws -> Result<T, any Error>? {
         while true {
             switch step() {
             case .yield(let result):
@@ -166,9 +207,27 @@ final class StreamingMapBuffer<T: Sendable> {
     }
 
     /// On a pool worker, runs one in-flight future here if it waits in this pool's queue, rather than
-    /// block the worker waiting for it.
-    private func runOneInlineIfQueuedHere() -> Bool {
-        for future in inFlight.values where future.runInlineIfQueuedHere() { return true }
+    /// block the worker waiting for it. Looks from the oldest future that may still be queued and passes
+    /// each that is not for good (it was taken or is done, and is never queued again): amortized O(1) per
+    /// item. Off a worker, returns `false` at once.
+    @inlinable
+    func runOneInlineIfQueuedHere() -> Bool {
+        guard WorkerContext.isWorker else { return false }
+        while helpHead < helpOrder.count {
+            let future = inFlight[helpOrder[helpHead]]
+            passHelpFront()
+            if let future, future.runInlineIfQueuedHere() { return true }
+        }
         return false
+    }
+
+    /// Passes the front of the help order, and lets go of the passed slots from time to time.
+    @inlinable
+    func passHelpFront() {
+        helpHead += 1
+        if helpHead == helpOrder.count || helpHead >= 64 && helpHead * 2 >= helpOrder.count {
+            helpOrder.removeFirst(helpHead)
+            helpHead = 0
+        }
     }
 }

@@ -1,11 +1,13 @@
 /// One iteration of a streaming map over a `Sequence`: pulls input on the consumer's thread or task only
 /// to keep the buffer full, submits one task per item, and takes results from the buffer. Shared by the
 /// value and `Result` iterators, sync and async.
+@usableFromInline
 struct StreamingMapCursor<Input: IteratorProtocol, T: Sendable> where Input.Element: Sendable {
-    private var input: Input
-    let buffer: StreamingMapBuffer<T>
-    private let transform: @Sendable (Input.Element) throws -> T
+    @usableFromInline var input: Input
+    @usableFromInline let buffer: StreamingMapBuffer<T>
+    @usableFromInline let transform: @Sendable (Input.Element) throws -> T
 
+    @inlinable
     init(input: Input, buffer: StreamingMapBuffer<T>, transform: @escaping @Sendable (Input.Element) throws -> T) {
         self.input = input
         self.buffer = buffer
@@ -13,7 +15,8 @@ struct StreamingMapCursor<Input: IteratorProtocol, T: Sendable> where Input.Elem
     }
 
     /// Pulls and submits items until `bufferSize` are in flight or the input ends.
-    private mutating func fill() {
+    @inlinable
+    mutating func fill() {
         while buffer.wantsInput {
             guard let item = input.next() else {
                 buffer.endInput()
@@ -25,24 +28,28 @@ struct StreamingMapCursor<Input: IteratorProtocol, T: Sendable> where Input.Elem
     }
 
     /// The next item's result, blocking; `nil` at the end.
+    @inlinable
     mutating func nextResult() -> Result<T, any Error>? {
         fill()
         return buffer.next()
     }
 
     /// The next item's value, blocking; a failure ends the stream (cancelling the rest) and is thrown.
+    @inlinable
     mutating func nextValue() throws -> T? {
         guard let result = nextResult() else { return nil }
         return try buffer.valueOrFinish(result)
     }
 
     /// The next item's result, suspending; `nil` at the end. Task cancellation ends the stream.
+    @inlinable
     mutating func nextResult(isolation actor: isolated (any Actor)?) async throws -> Result<T, any Error>? {
         fill()
         return try await buffer.nextAsync(isolation: actor)
     }
 
     /// The next item's value, suspending; a failure ends the stream (cancelling the rest) and is thrown.
+    @inlinable
     mutating func nextValue(isolation actor: isolated (any Actor)?) async throws -> T? {
         guard let result = try await nextResult(isolation: actor) else { return nil }
         return try buffer.valueOrFinish(result)
@@ -51,6 +58,7 @@ struct StreamingMapCursor<Input: IteratorProtocol, T: Sendable> where Input.Elem
 
 extension StreamingMapBuffer {
     /// The value of `result`; on a failure, ends the stream (cancelling the rest) and throws.
+    @inlinable
     func valueOrFinish(_ result: Result<T, any Error>) throws -> T {
         do {
             return try result.get()

@@ -72,6 +72,10 @@ struct PoolStateMachine {
     private var counts = Counts()
     /// Workers parked for want of work, the most recently parked last (so the longest idle retire first).
     private var idle: [Parker] = []
+    /// Workers taken off ``idle`` and woken that have not come back for work yet: on their way. While one
+    /// is, a submit wakes no other; each that arrives and finds more queued than workers on their way
+    /// wakes up to ``wakesPerArrival`` more (see ``dispatch()``).
+    private(set) var waking = 0
     /// Submitters waiting for room in a full queue, first come first served.
     private var roomWaiters: [any Waker] = []
     /// Callers of `waitUntilIdle`.
@@ -235,8 +239,20 @@ struct PoolStateMachine {
 
     /// Finds a worker for new work: an idle one, else a new thread while under the limit (unless a start
     /// failed lately and workers are running: see ``threadDidNotStart(submitted:)``).
+    ///
+    /// Wake-ups are throttled: while an idle worker is already on its way (``waking``), a submit wakes no
+    /// other, and the worker, when it arrives and takes its entry, wakes up to ``wakesPerArrival`` more if
+    /// more entries are queued than workers are on their way. A burst of submits then costs the submitter
+    /// one wake-up instead of one per task (a wake-up is a system call and a context switch, the largest
+    /// part of a submit to an idle pool), and reaches k idle workers in about log₂ k hand-offs, each made by
+    /// a worker. No entry waits while a worker idles without one on its way: whenever entries are queued and
+    /// a worker is idle, ``waking`` is above zero (the exploration tests check this after every event).
     private mutating func dispatch() -> SubmitAction {
-        if let parker = idle.popLast() { return .wake(parker) }
+        if !idle.isEmpty {
+            if waking > 0 { return .none }
+            waking += 1
+            return .wake(idle.removeLast())
+        }
         if liveThreads < maxWorkers {
             if startBackoff > 0, liveThreads > 0 {
                 startBackoff -= 1
@@ -379,8 +395,14 @@ struct PoolStateMachine {
             taskEnded(wake: &step.wake, tasks: finished.total)
         }
         if finished.endsRun { runsOut -= 1 }
-        if wasParked, let index = idle.lastIndex(where: { $0 === parker }) {
-            idle.remove(at: index)
+        var arrived = false
+        if wasParked {
+            if let index = idle.lastIndex(where: { $0 === parker }) {
+                idle.remove(at: index)  // it woke without being picked
+            } else {
+                waking -= 1  // it was picked and woken: it has arrived
+                arrived = true
+            }
         }
         if let item = queue.popFirst() {
             queued -= 1
@@ -390,6 +412,7 @@ struct PoolStateMachine {
                 runsOut += 1
                 step.tookRun = true
             }
+            if arrived { wakeMoreWorkers(into: &step.wake) }
             step.action = .run(item)
             step.moreQueued = step.tookRun || !queue.isEmpty
             return step
@@ -413,6 +436,21 @@ struct PoolStateMachine {
         idle.append(parker)
         step.action = .park(keepAlive: liveThreads > minWorkers)
         return step
+    }
+
+    /// How many more idle workers a woken worker wakes when it arrives and finds entries queued that no
+    /// worker on its way will take: two, so the wake-ups spread like a binary tree over the idle workers.
+    static let wakesPerArrival = 2
+
+    /// A woken worker arrived and took its entry: wakes up to ``wakesPerArrival`` idle workers for the
+    /// entries still queued beyond those the workers already on their way will take.
+    private mutating func wakeMoreWorkers(into wake: inout [any Waker]) {
+        var wanted = Swift.min(Self.wakesPerArrival, queued - waking)
+        while wanted > 0, let parker = idle.popLast() {
+            waking += 1
+            wanted -= 1
+            wake.append(parker)
+        }
     }
 
     /// A worker's task returned; its future is not completed yet. Counts how it ended and, when nothing
@@ -577,6 +615,7 @@ struct PoolStateMachine {
     /// Hands every idle worker and every submitter waiting for room to `action`, to be woken: the pool
     /// takes no more tasks, so they must look again.
     private mutating func releaseSleepers(into action: inout ShutdownAction) {
+        waking += idle.count
         action.wake = idle
         idle.removeAll()
         action.wakeWaiters += roomWaiters

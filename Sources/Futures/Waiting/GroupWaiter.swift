@@ -69,6 +69,7 @@ final class GroupWaiter: CompletionObserver {
 
     /// Takes the futures that completed since the last call, in completion order; for a waiter that
     /// ``recordsOrder``. Resets the rule's count, so the next wait sleeps until the next completion.
+    @usableFromInline
     func takeCompleted() -> [ObjectIdentifier] {
         state.withLock { state in
             defer {

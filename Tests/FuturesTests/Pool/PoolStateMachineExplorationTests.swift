@@ -15,14 +15,19 @@ import Testing
 /// unbounded queue, and 1 worker with a queue bounded at 1 (submits refused when full).
 ///
 /// Each sequence is replayed from a fresh pool (the machine holds objects, so it cannot be copied); the
-/// events that would do nothing in a state are not tried there. Up to ``depth`` (4) events that is 7,818
-/// sequences reaching 962 distinct states for the 2-worker pool and 3,547 sequences reaching 146 states
-/// for the bounded one, each sequence also driven to its end: about 7 s in a debug build on a shared
-/// 2-core machine (the test prints the counts). Depth 5 multiplies that by about 8.
+/// events that would do nothing in a state are not tried there. The 2-worker pool is also explored *warm*:
+/// both workers started and parked before each sequence, so that submits wake idle workers and woken
+/// workers wake others. Up to ``depth`` (4) events that is 7,818 sequences reaching 962 distinct states
+/// for the 2-worker pool, 9,237 sequences and 842 states for it warm, and 3,547 sequences reaching 146
+/// states for the bounded one, each sequence also driven to its end: about 14 s in a debug build on a
+/// shared 2-core machine (the test prints the counts). Depth 5 multiplies that by about 8.
 ///
 /// Invariants after every step: counts never go negative; `submitted == completed + failed + cancelled +
-/// unfinished`; `threads` equals the simulated workers that have not been told to exit; a task runs at
-/// most once and a cancelled task never runs; each future ends at most once. At the end of every sequence,
+/// unfinished`; `threads` equals the simulated workers that have not been told to exit; the workers the
+/// machine counts as on their way (`waking`) are those it handed out to be woken and that have not come
+/// back; no entry is queued while a worker idles with none on its way (the throttled wake-ups lose
+/// none); a task runs at most once and a cancelled task never runs; each future ends at most once. At the
+/// end of every sequence,
 /// after `shutdown(wait: true)` and running every worker until it exits: every future is done exactly once,
 /// every task not cancelled or failed ran exactly once, every waiter (`waitUntilIdle`,
 /// `shutdown(wait: true)`) was woken, and the pool is terminated.
@@ -272,6 +277,16 @@ struct PoolStateMachineExplorationTests {
                 }
             }
             #expect(statistics.threads == alive.count, "the machine counts the workers that have not been told to exit")
+            // Woken, or to be woken by a worker that has its step and has not acted on it yet.
+            let handedWakeUps = workers.reduce(0) { count, worker in
+                guard case .ready(let step) = worker.phase else { return count }
+                return count + step.wake.filter { $0 is Parker }.count
+            }
+            #expect(
+                machine.waking == workers.filter(\.woken).count + handedWakeUps, "the machine counts the workers it woke")
+            if machine.queued > 0, statistics.idleThreads > 0 {
+                #expect(machine.waking > 0, "no entry waits while a worker idles with none on its way")
+            }
             for task in tracked {
                 #expect(task.runs <= 1, "a task runs at most once")
                 #expect(task.completions <= 1, "a future ends at most once")
@@ -327,25 +342,33 @@ struct PoolStateMachineExplorationTests {
         return events
     }
 
-    /// Replays `prefix` on a fresh pool.
-    func replay(_ prefix: [Event], maxWorkers: Int, maxQueued: Int?) -> World {
+    /// Replays `prefix` on a fresh pool; `warm`: every worker's thread started and parked first.
+    func replay(_ prefix: [Event], maxWorkers: Int, maxQueued: Int?, warm: Bool) -> World {
         let world = World(maxWorkers: maxWorkers, maxQueued: maxQueued)
+        if warm {
+            // Submits start the threads; each runs its task and parks. Then the tracking starts afresh.
+            for _ in 0..<maxWorkers { world.apply(.submit) }
+            for index in 0..<maxWorkers { world.apply(.startThread(index)) }
+            for index in 0..<maxWorkers { while world.isEnabled(.act(index)) { world.apply(.act(index)) } }
+        }
         for event in prefix { world.apply(event) }
         return world
     }
 
-    @Test(arguments: [(2, nil), (1, 1)] as [(Int, Int?)])
-    func everySequenceKeepsTheInvariantsAndEndsWithNothingWaiting(maxWorkers: Int, maxQueued: Int?) async {
-        await offTheCooperativePool { explore(maxWorkers: maxWorkers, maxQueued: maxQueued) }
+    /// Each pool from its start, and the 2-worker pool *warm* (both workers parked on the idle list before
+    /// the sequence begins), where submits wake idle workers and woken workers wake others.
+    @Test(arguments: [(2, nil, false), (1, 1, false), (2, nil, true)] as [(Int, Int?, Bool)])
+    func everySequenceKeepsTheInvariantsAndEndsWithNothingWaiting(maxWorkers: Int, maxQueued: Int?, warm: Bool) async {
+        await offTheCooperativePool { explore(maxWorkers: maxWorkers, maxQueued: maxQueued, warm: warm) }
     }
 
-    func explore(maxWorkers: Int, maxQueued: Int?) {
+    func explore(maxWorkers: Int, maxQueued: Int?, warm: Bool) {
         let all = events(maxWorkers: maxWorkers)
         var sequences = 0
         var states = Set<String>()
         var stack: [[Event]] = [[]]
         while let prefix = stack.popLast() {
-            let world = replay(prefix, maxWorkers: maxWorkers, maxQueued: maxQueued)
+            let world = replay(prefix, maxWorkers: maxWorkers, maxQueued: maxQueued, warm: warm)
             sequences += 1
             states.insert(Self.key(world))
             if prefix.count < Self.depth {
@@ -354,7 +377,8 @@ struct PoolStateMachineExplorationTests {
             world.drainAndCheck()
         }
         print(
-            "PoolStateMachine exploration (maxWorkers \(maxWorkers), maxQueued \(maxQueued.map(String.init) ?? "none")): "
+            "PoolStateMachine exploration (maxWorkers \(maxWorkers), maxQueued \(maxQueued.map(String.init) ?? "none")"
+                + "\(warm ? ", warm" : "")): "
                 + "\(sequences) sequences up to depth \(Self.depth), \(states.count) distinct states")
         #expect(sequences > 1000)
     }

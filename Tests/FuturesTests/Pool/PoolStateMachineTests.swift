@@ -52,6 +52,62 @@ struct PoolStateMachineTests {
         }
     }
 
+    /// A burst of submits to idle workers: the submitter wakes one; each worker that arrives wakes up to
+    /// two more while more is queued than workers are on their way, until every entry has a worker.
+    @Test func aBurstWakesOneWorkerAndEachArrivalWakesUpToTwoMore() throws {
+        let workers = 6
+        var machine = Machine(maxWorkers: workers)
+        var parkers: [Parker] = []
+        // Each submit starts a thread; each thread takes a task, runs it, and parks.
+        var taken: [QueuedTask] = []
+        for number in 0..<workers {
+            guard case .startThread(number)? = try machine.submit(task()) else {
+                Issue.record("starts thread \(number)")
+                return
+            }
+        }
+        for _ in 0..<workers {
+            let parker = Parker()
+            parkers.append(parker)
+            machine.workerStarted(run: TakenTasks())
+            guard case .run(.task(let task)) = machine.nextWork(for: parker, wasParked: false, finished: .init()).action
+            else { Issue.record("takes a task"); return }
+            taken.append(task)
+        }
+        for (parker, task) in zip(parkers, taken) {
+            let step = machine.nextWork(for: parker, wasParked: false, finished: .init(task.runQueued()))
+            guard case .park = step.action else { Issue.record("parks"); return }
+        }
+        #expect(machine.statistics.idleThreads == workers && machine.waking == 0)
+
+        // Five submits: one wake-up, from the first; the others find a worker on its way.
+        var woken: [Parker] = []
+        for index in 0..<5 {
+            switch try machine.submit(task()) {
+            case .wake(let parker)?: woken.append(parker)
+            case .none?: #expect(index > 0, "only the first submit wakes a worker")
+            default: Issue.record("submit \(index): no thread to start, nothing refused")
+            }
+        }
+        #expect(woken.count == 1 && machine.waking == 1 && machine.queued == 5)
+
+        // The first arrives, takes an entry, and wakes two for the four left.
+        var step = machine.nextWork(for: woken[0], wasParked: true, finished: .init())
+        guard case .run = step.action else { Issue.record("the woken worker runs an entry"); return }
+        #expect(step.wake.count == 2 && machine.waking == 2 && machine.queued == 4)
+        let second = step.wake.compactMap { $0 as? Parker }
+
+        // Those two arrive. The first takes an entry and finds three queued and one other worker on its
+        // way: it wakes two more. The second finds two queued and two on their way: it wakes none.
+        step = machine.nextWork(for: second[0], wasParked: true, finished: .init())
+        guard case .run = step.action else { Issue.record("runs an entry"); return }
+        #expect(machine.queued == 3 && step.wake.count == 2 && machine.waking == 3)
+        step = machine.nextWork(for: second[1], wasParked: true, finished: .init())
+        guard case .run = step.action else { Issue.record("runs an entry"); return }
+        #expect(machine.queued == 2 && step.wake.isEmpty && machine.waking == 2, "two on their way for two entries")
+        #expect(machine.statistics.idleThreads == 1, "the sixth worker sleeps on: no entry is left for it")
+    }
+
     @Test func aLongQueueIsTakenInRunsAndAnIdleWorkerStealsHalf() throws {
         var machine = Machine(maxWorkers: 2)
         let (a, b) = (Parker(), Parker())

@@ -230,6 +230,33 @@ struct GroupCostTests {
         await pool.shutdown()
     }
 
+    /// The streaming maps consumed by the only worker of their own pool: every item waits in the queue,
+    /// and the consumer runs each itself rather than block (help-while-waiting). Finding a queued item
+    /// must cost O(1) amortized, not a look at every item in flight per wait.
+    @Test(.timeLimit(.minutes(2)), arguments: sizes)
+    func streamingMapsConsumedOnAWorkerOfTheirPool(n: Int) async throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        let perFuture = 16
+        let results = try await pool.submit { () -> [(String, Int, OperationCounters)] in
+            let (unordered, unorderedCounters) = OperationCounters.counting {
+                var count = 0
+                for _ in pool.unorderedMap(0..<n, bufferSize: 64, { $0 }).results { count += 1 }
+                return count
+            }
+            let (lazy, lazyCounters) = OperationCounters.counting {
+                var count = 0
+                for _ in pool.lazyMap(0..<n, bufferSize: 64, { $0 }).results { count += 1 }
+                return count
+            }
+            return [("unorderedMap", unordered, unorderedCounters), ("lazyMap", lazy, lazyCounters)]
+        }.value
+        for (name, count, counters) in results {
+            #expect(count == n, "\(name) gave every result")
+            expectLinear(counters, n: n, perFuture: perFuture, "\(name) on a worker")
+        }
+        await pool.shutdown()
+    }
+
     @Test(.timeLimit(.minutes(2)), arguments: sizes)
     func asyncExecutorGroupOperations(n: Int) async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 2)
