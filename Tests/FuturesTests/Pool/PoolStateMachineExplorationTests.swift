@@ -283,7 +283,8 @@ struct PoolStateMachineExplorationTests {
                 return count + step.wake.filter { $0 is Parker }.count
             }
             #expect(
-                machine.waking == workers.filter(\.woken).count + handedWakeUps, "the machine counts the workers it woke")
+                machine.waking == workers.filter(\.woken).count + handedWakeUps,
+                "the machine counts the workers it woke")
             if machine.queued > 0, statistics.idleThreads > 0 {
                 #expect(machine.waking > 0, "no entry waits while a worker idles with none on its way")
             }
