@@ -10,8 +10,9 @@ extension Executor {
     /// ```
     ///
     /// The same as `lazyMap(_:bufferSize:_:)` for a `Sequence`, with the input awaited on the
-    /// consumer's task (on its actor) inside `next()`: each `next()` first awaits input items until
-    /// `bufferSize` are in flight or the input ends, then awaits the oldest result. A slow input
+    /// consumer's task (on its actor) inside `next()`: a `next()` that finds the buffer at most half
+    /// full first awaits input items until `bufferSize` are in flight or the input ends, then awaits the
+    /// oldest result. A slow input
     /// therefore delays results that are already done; use a small `bufferSize` for a sparse input. An
     /// error thrown by the input is thrown after the items before it, and ends the stream.
     ///

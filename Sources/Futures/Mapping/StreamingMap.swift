@@ -22,11 +22,15 @@ extension Executor {
     /// }
     /// ```
     ///
-    /// Nothing runs until the first `next()`. Each `next()` first pulls items from `items` (on the
+    /// Nothing runs until the first `next()`. The first `next()` pulls items from `items` (on the
     /// consumer's thread or task) and submits one task per item until `bufferSize` items are submitted
-    /// and not yet handed out, then waits for the oldest. So memory stays bounded by `bufferSize` however
-    /// long the input, and the input is never read ahead of what the consumer asked for by more than
-    /// `bufferSize` items. This is `Executor.map(fn, *iterables, buffersize=n)` of Python 3.14.
+    /// and not yet handed out, then waits for the oldest. Later, once half of those have been handed out,
+    /// a `next()` tops the buffer up to `bufferSize` again in one burst (rather than one item per result
+    /// taken, which would wake an idle worker per item and let the tasks end one at a time). So memory
+    /// stays bounded by `bufferSize` however long the input, at least half of `bufferSize` items stay in
+    /// flight, and the input is never read ahead of what the consumer asked for by more than `bufferSize`
+    /// items. This is `Executor.map(fn, *iterables, buffersize=n)` of Python 3.14, which refills one
+    /// item per result.
     ///
     /// A failing item surfaces at its position: the iterator throws its error, cancels the items that
     /// have not started, and ends. Iterate ``StreamingMap/results`` instead to get each item's `Result`

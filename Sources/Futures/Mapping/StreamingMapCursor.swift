@@ -14,7 +14,8 @@ struct StreamingMapCursor<Input: IteratorProtocol, T: Sendable> where Input.Elem
         self.transform = transform
     }
 
-    /// Pulls and submits items until `bufferSize` are in flight or the input ends.
+    /// Pulls and submits items while the buffer refills (from half empty until `bufferSize` are in
+    /// flight) and the input lasts.
     @inlinable
     mutating func fill() {
         while buffer.wantsInput {

@@ -41,6 +41,25 @@ struct StreamingMapTests {
         #expect(overBound.count == 0)
     }
 
+    /// The buffer is topped up in bursts: filled to `bufferSize` by the first `next()`, then again each time
+    /// half of it has been handed out, never below half while input remains.
+    @Test(arguments: [1, 2, 8, 9])
+    func theBufferRefillsInBurstsFromHalfEmpty(bufferSize: Int) throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        defer { pool.shutdown() }
+        let pulled = Counter()
+        var iterator = pool.lazyMap(CountingNaturals(pulled: pulled), bufferSize: bufferSize) { $0 }.makeIterator()
+        var inFlight = 0
+        for taken in 1...40 {
+            // What `next()` does: top up to `bufferSize` when at most half is left, then take one.
+            if inFlight <= bufferSize / 2 { inFlight = bufferSize }
+            inFlight -= 1
+            #expect(try iterator.next() == taken - 1)
+            #expect(pulled.count == taken + inFlight, "after \(taken) taken")
+            #expect(pulled.count - taken >= (bufferSize - 1) / 2, "at least half stays in flight")
+        }
+    }
+
     @Test func infiniteInputAsync() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 4)
         let pulled = Counter()
