@@ -29,7 +29,7 @@ extension Executor {
     // `shutdown(cancelFutures: true)`, and both arguments reach the requirement itself.
 
     /// Stops taking work, waits for the started work to finish and runs the queued work: the same as
-    /// ``shutdown(wait:cancelFutures:)`` with `wait: true, cancelFutures: false`.
+    /// ``Executor/shutdown(wait:cancelFutures:)`` with `wait: true, cancelFutures: false`.
     ///
     /// May be called many times and from any thread. ``submit(_:)`` throws ``ExecutorError/shutDown``
     /// afterwards.
@@ -37,7 +37,7 @@ extension Executor {
         shutdown(wait: true, cancelFutures: false)
     }
 
-    /// Stops taking work; queued work still runs. The same as ``shutdown(wait:cancelFutures:)`` with
+    /// Stops taking work; queued work still runs. The same as ``Executor/shutdown(wait:cancelFutures:)`` with
     /// `cancelFutures: false`.
     ///
     /// - Parameter wait: if `true`, returns after every started task has finished and every worker
@@ -47,7 +47,7 @@ extension Executor {
     }
 
     /// Stops taking work and waits for the started work to finish. The same as
-    /// ``shutdown(wait:cancelFutures:)`` with `wait: true`.
+    /// ``Executor/shutdown(wait:cancelFutures:)`` with `wait: true`.
     ///
     /// - Parameter cancelFutures: if `true`, cancels every future that has not started; their waiters and
     ///   callbacks see the cancellation before `shutdown` returns. If `false`, queued work still runs.
