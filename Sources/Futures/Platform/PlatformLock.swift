@@ -10,10 +10,10 @@
     #error("Futures: unknown C library; the Platform folder has branches for Darwin, Glibc, Musl and Android")
 #endif
 
-// The pthread mutex and condition variable under `PoolLock` and `Parker`. Thin shims over the address of
+// The pthread mutex and condition variable under `ContendedLock` and `Parker`. Thin shims over the address of
 // each: copying one copies the address, and the owner that made it destroys it once.
 
-/// A pthread mutex at an address its owner chose: `PoolLock` puts it in front of the value it guards,
+/// A pthread mutex at an address its owner chose: `ContendedLock` puts it in front of the value it guards,
 /// `Parker` allocates it alone.
 struct PlatformMutex {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>

@@ -56,7 +56,7 @@ struct PoolStateMachine {
         case broken(String)
     }
 
-    // Declared in this order on purpose: Swift lays a struct out in declaration order, and `PoolLock` puts
+    // Declared in this order on purpose: Swift lays a struct out in declaration order, and `ContendedLock` puts
     // it right after its mutex on a cache-line boundary. The fields that the submitter and the workers both
     // write for every task (the queue, its count, `unfinished`, the counts) share the mutex's cache line and
     // the next one; the fields read on every submit but rarely written (the idle list, the waiter lists, the

@@ -6,7 +6,7 @@ import Synchronization
 @usableFromInline
 final class ThreadPoolCore: Sendable {
     /// Guards the queue, the idle list, the waiters, the counts and the lifecycle.
-    let state: PoolLock<PoolStateMachine>
+    let state: ContendedLock<PoolStateMachine>
     let threadNamePrefix: String
     let initializer: (@Sendable () throws -> Void)?
     /// The identity workers run runtime jobs on: the owning ``ThreadPoolExecutor``'s, so a task that
@@ -56,7 +56,7 @@ final class ThreadPoolCore: Sendable {
         maxWorkers: Int, threadNamePrefix: String, initializer: (@Sendable () throws -> Void)?,
         configuration: ThreadPoolConfiguration = ThreadPoolConfiguration()
     ) {
-        state = PoolLock(
+        state = ContendedLock(
             PoolStateMachine(
                 maxWorkers: maxWorkers, maxQueued: configuration.maxQueued, minWorkers: configuration.minWorkers))
         self.threadNamePrefix = threadNamePrefix

@@ -9,9 +9,9 @@ import Synchronization
 /// and still reports real races. Without the sanitizer, the hooks are absent and the cost is one
 /// predictable branch per lock.
 ///
-/// The library's general lock: futures, waiters and timers use it. Three locks are not one of these:
-/// the pool's own lock (``PoolLock``, a plain pthread mutex, for the reason given there), a thread's
-/// ``Parker`` (a mutex with a condition variable), and the platform shims under `Platform/`.
+/// The library's general lock: futures and timers use it. Four locks are not one of these: the pool's
+/// own lock and a group waiter's (``ContendedLock``, a plain pthread mutex, for the reason given there),
+/// a thread's ``Parker`` (a mutex with a condition variable), and the platform shims under `Platform/`.
 @usableFromInline
 struct Locked<Value: ~Copyable>: ~Copyable {
     @usableFromInline let base: Synchronization.Mutex<Value>

@@ -36,7 +36,9 @@ final class GroupWaiter: CompletionObserver {
         }
     }
 
-    private let state: Locked<State>
+    /// Not a ``Locked``: every worker that finishes one of the futures takes this lock, often many at
+    /// once (see ``ContendedLock``).
+    private let state: ContendedLock<State>
     /// Whether completions are kept, in order, for ``takeCompleted()``.
     private let recordsOrder: Bool
     /// The futures `wait` registered this waiter on, to take it off them afterwards.
@@ -48,7 +50,7 @@ final class GroupWaiter: CompletionObserver {
     ///   - registeredOn: the futures the caller registers it on, kept for the caller to unregister.
     @usableFromInline
     init(rule: Rule, recordsOrder: Bool = false, registeredOn: [any WaitTarget] = []) {
-        state = Locked(State(rule: rule))
+        state = ContendedLock(State(rule: rule))
         self.recordsOrder = recordsOrder
         self.registeredOn = registeredOn
     }

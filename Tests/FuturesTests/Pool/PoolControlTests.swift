@@ -507,7 +507,7 @@ struct PoolControlTests {
     // MARK: State machine, event by event
 
     @Test func theFieldsWrittenForEveryTaskShareTheMutexsCacheLineAndTheNext() {
-        // PoolLock puts the state right after its mutex (40 bytes on Linux, 64 on Darwin), on a 64-byte
+        // ContendedLock puts the state right after its mutex (40 bytes on Linux, 64 on Darwin), on a 64-byte
         // boundary (see PoolStateMachine).
         let start = PlatformMutex.byteCount
         #expect(MemoryLayout<PoolStateMachine>.offset(of: \.queue) == 0)

@@ -1,18 +1,21 @@
-/// The thread pool's one lock: a value guarded by a pthread mutex (``PlatformMutex``), for the lock that the submitting threads
-/// and every worker take for each task.
+/// A value guarded by a pthread mutex (``PlatformMutex``), for the locks that many threads take at once:
+/// the thread pool's one lock, which the submitting threads and every worker take for each task, and a
+/// ``GroupWaiter``'s, which every worker finishing one of the futures it watches takes.
 ///
 /// Not `Synchronization.Mutex`, because on Linux that is a priority-inheritance futex: when it is
 /// contended, the kernel hands the lock to the longest waiter, and every other thread then waits until
 /// that one has been scheduled, even the owner coming back a microsecond later. When 64 workers finish
-/// their `usleep` together and each takes the lock twice, that convoy cost a millisecond per wave of tasks.
+/// their `usleep` together and each takes the lock twice, that convoy cost a millisecond per wave of tasks;
+/// on a group waiter it let `unorderedMap` over sleeping tasks hand out about one result per millisecond
+/// while the workers went idle (W6: 2–4 × the `result()` loop).
 /// A plain mutex lets a running thread take a free lock at once; on glibc it is the adaptive kind, which
 /// spins briefly before it sleeps. The thread sanitizer understands pthread mutexes without help.
 ///
 /// ```swift
-/// let state = PoolLock(PoolStateMachine(maxWorkers: 2))
+/// let state = ContendedLock(PoolStateMachine(maxWorkers: 2))
 /// let queued = state.withLock { $0.queued }
 /// ```
-struct PoolLock<Value: ~Copyable>: ~Copyable {
+struct ContendedLock<Value: ~Copyable>: ~Copyable {
     private let mutex: PlatformMutex
     private let value: UnsafeMutablePointer<Value>
 
@@ -55,4 +58,4 @@ struct PoolLock<Value: ~Copyable>: ~Copyable {
     }
 }
 
-extension PoolLock: @unchecked Sendable where Value: ~Copyable {}  // the value is reached only with the mutex held
+extension ContendedLock: @unchecked Sendable where Value: ~Copyable {}  // the value is reached only with the mutex held
