@@ -18,6 +18,7 @@
 /// - Complexity: O(*n*) for *n* futures to make the sequence; iterating all of it costs O(*n*) in all, plus O(1) per
 ///   completion (each future's status is read once, one waiter is registered on each future not done, and on a pool
 ///   worker each is offered once to run inline).
+@inlinable
 public func asCompleted<T>(_ futures: some Sequence<Future<T>>) -> AsCompleted<T> {
     AsCompleted(futures: Array(futures))
 }
@@ -44,6 +45,7 @@ public func asCompleted<T>(_ futures: some Sequence<Future<T>>) -> AsCompleted<T
 /// - Complexity: O(*n*) for *n* futures to make the sequence; iterating all of it costs O(*n*) in all, plus O(1) per
 ///   completion (each future's status is read once, one waiter is registered on each future not done, and on a pool
 ///   worker each is offered once to run inline).
+@inlinable
 public func asCompleted<T>(_ futures: some Sequence<Future<T>>, timeout: Duration?) -> AsCompletedWithTimeout<T> {
     AsCompletedWithTimeout(futures: Array(futures), deadline: Deadline.after(timeout))
 }
@@ -55,26 +57,34 @@ public func asCompleted<T>(_ futures: some Sequence<Future<T>>, timeout: Duratio
 /// - Complexity: O(*n*) for *n* futures to make the sequence; iterating all of it costs O(*n*) in all, plus O(1) per
 ///   completion (each future's status is read once, one waiter is registered on each future not done, and on a pool
 ///   worker each is offered once to run inline).
+@inlinable
 public func asCompleted(_ futures: some Sequence<AnyFuture>) -> AsCompletedAny {
     AsCompletedAny(futures: Array(futures))
 }
 
 /// The futures of ``asCompleted(_:)->AsCompleted<T>`` in completion order, for `for … in` and `for try await … in`.
 public struct AsCompleted<T: Sendable>: Sequence, AsyncSequence, Sendable {
-    let futures: [Future<T>]
+    @usableFromInline let futures: [Future<T>]
+
+    @usableFromInline init(futures: [Future<T>]) { self.futures = futures }
 
     /// Makes a blocking iterator.
+    @inlinable
     public func makeIterator() -> Iterator { Iterator(stream: CompletionStream(futures, deadline: nil)) }
 
     /// Makes an iterator for `for try await`.
+    @inlinable
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(stream: CompletionStream(futures, deadline: nil)) }
 
     /// Blocks between futures.
     public struct Iterator: IteratorProtocol {
-        let stream: CompletionStream<Future<T>>
+        @usableFromInline let stream: CompletionStream<Future<T>>
+
+        @inlinable init(stream: CompletionStream<Future<T>>) { self.stream = stream }
 
         /// The next future to complete, or `nil` when every future has been yielded.
         @available(*, noasync, message: "blocks the thread; use 'for try await' in async code")
+        @inlinable
         public mutating func next() -> Future<T>? {
             // With no deadline the stream cannot time out.
             try? stream.next()
@@ -83,11 +93,14 @@ public struct AsCompleted<T: Sendable>: Sequence, AsyncSequence, Sendable {
 
     /// Suspends between futures.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let stream: CompletionStream<Future<T>>
+        @usableFromInline let stream: CompletionStream<Future<T>>
+
+        @inlinable init(stream: CompletionStream<Future<T>>) { self.stream = stream }
 
         /// The next future to complete, or `nil` when every future has been yielded.
         ///
         /// - Throws: `CancellationError` if the task is cancelled while waiting.
+        @inlinable
         public mutating func next() async throws -> Future<T>? {
             try await stream.nextAsync()
         }
@@ -99,13 +112,20 @@ public struct AsCompleted<T: Sendable>: Sequence, AsyncSequence, Sendable {
 /// Not a `Sequence`, whose `next()` cannot throw: iterate with ``makeIterator()`` and
 /// `while let future = try iterator.next()`, with ``forEach(_:)``, or with `for try await`.
 public struct AsCompletedWithTimeout<T: Sendable>: AsyncSequence, Sendable {
-    let futures: [Future<T>]
-    let deadline: Deadline?
+    @usableFromInline let futures: [Future<T>]
+    @usableFromInline let deadline: Deadline?
+
+    @usableFromInline init(futures: [Future<T>], deadline: Deadline?) {
+        self.futures = futures
+        self.deadline = deadline
+    }
 
     /// Makes a blocking iterator.
+    @inlinable
     public func makeIterator() -> Iterator { Iterator(stream: CompletionStream(futures, deadline: deadline)) }
 
     /// Makes an iterator for `for try await`.
+    @inlinable
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(stream: CompletionStream(futures, deadline: deadline))
     }
@@ -115,6 +135,7 @@ public struct AsCompletedWithTimeout<T: Sendable>: AsyncSequence, Sendable {
     /// - Parameter body: called with each future; an error it throws ends the loop and is rethrown.
     /// - Throws: ``FutureError/timedOut`` if the deadline passes first, or what `body` throws.
     @available(*, noasync, message: "blocks the thread; use 'for try await' in async code")
+    @inlinable
     public func forEach(_ body: (Future<T>) throws -> Void) throws {
         var iterator = makeIterator()
         while let future = try iterator.next() { try body(future) }
@@ -122,12 +143,15 @@ public struct AsCompletedWithTimeout<T: Sendable>: AsyncSequence, Sendable {
 
     /// Blocks between futures.
     public struct Iterator {
-        let stream: CompletionStream<Future<T>>
+        @usableFromInline let stream: CompletionStream<Future<T>>
+
+        @inlinable init(stream: CompletionStream<Future<T>>) { self.stream = stream }
 
         /// The next future to complete, or `nil` when every future has been yielded.
         ///
         /// - Throws: ``FutureError/timedOut`` if the deadline passes first.
         @available(*, noasync, message: "blocks the thread; use 'for try await' in async code")
+        @inlinable
         public mutating func next() throws -> Future<T>? {
             try stream.next()
         }
@@ -135,12 +159,15 @@ public struct AsCompletedWithTimeout<T: Sendable>: AsyncSequence, Sendable {
 
     /// Suspends between futures.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let stream: CompletionStream<Future<T>>
+        @usableFromInline let stream: CompletionStream<Future<T>>
+
+        @inlinable init(stream: CompletionStream<Future<T>>) { self.stream = stream }
 
         /// The next future to complete, or `nil` when every future has been yielded.
         ///
         /// - Throws: ``FutureError/timedOut`` if the deadline passes first; `CancellationError` if the
         ///   task is cancelled while waiting.
+        @inlinable
         public mutating func next() async throws -> Future<T>? {
             try await stream.nextAsync()
         }
@@ -149,30 +176,40 @@ public struct AsCompletedWithTimeout<T: Sendable>: AsyncSequence, Sendable {
 
 /// The futures of ``asCompleted(_:)->AsCompletedAny`` in completion order.
 public struct AsCompletedAny: Sequence, AsyncSequence, Sendable {
-    let futures: [AnyFuture]
+    @usableFromInline let futures: [AnyFuture]
+
+    @usableFromInline init(futures: [AnyFuture]) { self.futures = futures }
 
     /// Makes a blocking iterator.
+    @inlinable
     public func makeIterator() -> Iterator { Iterator(stream: CompletionStream(futures, deadline: nil)) }
 
     /// Makes an iterator for `for try await`.
+    @inlinable
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(stream: CompletionStream(futures, deadline: nil)) }
 
     /// Blocks between futures.
     public struct Iterator: IteratorProtocol {
-        let stream: CompletionStream<AnyFuture>
+        @usableFromInline let stream: CompletionStream<AnyFuture>
+
+        @inlinable init(stream: CompletionStream<AnyFuture>) { self.stream = stream }
 
         /// The next future to complete, or `nil` when every future has been yielded.
         @available(*, noasync, message: "blocks the thread; use 'for try await' in async code")
+        @inlinable
         public mutating func next() -> AnyFuture? { try? stream.next() }
     }
 
     /// Suspends between futures.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let stream: CompletionStream<AnyFuture>
+        @usableFromInline let stream: CompletionStream<AnyFuture>
+
+        @inlinable init(stream: CompletionStream<AnyFuture>) { self.stream = stream }
 
         /// The next future to complete, or `nil` when every future has been yielded.
         ///
         /// - Throws: `CancellationError` if the task is cancelled while waiting.
+        @inlinable
         public mutating func next() async throws -> AnyFuture? { try await stream.nextAsync() }
     }
 }

@@ -4,22 +4,27 @@
 /// Costs O(*n*) for *n* futures in all, plus O(1) per completion: each future's status is read once at
 /// the start, the waiter is registered once on each future not done then, each completion is moved to
 /// `ready` once, and on a pool worker each pending future is offered to run inline at most once.
+///
+/// Inlinable, so that it is compiled for the element type where `asCompleted` is iterated: unspecialized,
+/// every array and dictionary operation on its elements looked up type metadata at run time.
+@usableFromInline
 final class CompletionStream<Element: WaitElement> {
     /// Done and not yet yielded, in the order they will be yielded; a yielded slot is emptied so the
     /// stream does not keep the futures it handed out alive (as CPython's bpo-27144 asks).
-    private var ready: [Element?] = []
-    private var readyIndex = 0
+    @usableFromInline var ready: [Element?] = []
+    @usableFromInline var readyIndex = 0
     /// Not yet done when last looked at, by identity.
-    private var pending: [ObjectIdentifier: Element] = [:]
-    private let waiter = GroupWaiter(rule: .anyCompletion, recordsOrder: true)
-    private var registered = false
-    private let deadline: Deadline?
+    @usableFromInline var pending: [ObjectIdentifier: Element] = [:]
+    @usableFromInline let waiter = GroupWaiter(rule: .anyCompletion, recordsOrder: true)
+    @usableFromInline var registered = false
+    @usableFromInline let deadline: Deadline?
     /// The futures not done at the start, in input order: until the waiter is registered on them, then,
     /// on a pool worker, the ones not yet offered to run inline (from `inlineCursor` on; each slot is
     /// emptied once offered).
-    private var pendingInInputOrder: [Element?]
-    private var inlineCursor = 0
+    @usableFromInline var pendingInInputOrder: [Element?]
+    @usableFromInline var inlineCursor = 0
 
+    @inlinable
     init(_ futures: [Element], deadline: Deadline?) {
         self.deadline = deadline
         var seen = Set<ObjectIdentifier>(minimumCapacity: futures.count)
@@ -43,7 +48,8 @@ final class CompletionStream<Element: WaitElement> {
 
     /// Registers the waiter on every pending future, once, in input order. Off a pool worker, the list
     /// is then let go; on one, it is kept for ``runOneInlineIfQueuedHere()``.
-    private func registerIfNeeded() {
+    @inlinable
+    func registerIfNeeded() {
         guard !registered else { return }
         registered = true
         for case let future? in pendingInInputOrder where !future.waitTarget.addObserver(waiter) {
@@ -53,13 +59,15 @@ final class CompletionStream<Element: WaitElement> {
     }
 
     /// Moves what the waiter saw complete from `pending` to `ready`.
-    private func collectCompleted() {
+    @inlinable
+    func collectCompleted() {
         for identity in waiter.takeCompleted() {
             if let future = pending.removeValue(forKey: identity) { ready.append(future) }
         }
     }
 
-    private func popReady() -> Element? {
+    @inlinable
+    func popReady() -> Element? {
         guard readyIndex < ready.count else { return nil }
         defer {
             ready[readyIndex] = nil
@@ -72,6 +80,7 @@ final class CompletionStream<Element: WaitElement> {
         return ready[readyIndex]
     }
 
+    @inlinable
     func next() throws(FutureError) -> Element? {
         while true {
             if let future = popReady() { return future }
@@ -84,6 +93,7 @@ final class CompletionStream<Element: WaitElement> {
         }
     }
 
+    @inlinable
     func nextAsync() async throws -> Element? {
         while true {
             if let future = popReady() { return future }
@@ -101,7 +111,8 @@ final class CompletionStream<Element: WaitElement> {
     /// On a pool worker, runs the next pending future (in input order) that waits in this pool's queue.
     /// Each future is offered once: one that was not in the queue when offered (running, or another
     /// pool's) never enters it later.
-    private func runOneInlineIfQueuedHere() -> Bool {
+    @inlinable
+    func runOneInlineIfQueuedHere() -> Bool {
         guard WorkerContext.isWorker else { return false }
         while inlineCursor < pendingInInputOrder.count {
             let future = pendingInInputOrder[inlineCursor].take()
