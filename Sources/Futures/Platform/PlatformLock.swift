@@ -110,6 +110,11 @@ struct PlatformCondition {
         pthread_cond_signal(condition)
     }
 
+    /// Wakes every thread waiting on the condition.
+    func broadcast() {
+        pthread_cond_broadcast(condition)
+    }
+
     /// Releases `mutex` (held by the caller), sleeps until signalled (or spuriously), and takes it back.
     @inline(__always)
     func wait(_ mutex: PlatformMutex) {

@@ -58,7 +58,8 @@ final class ThreadPoolCore: Sendable {
     ) {
         state = ContendedLock(
             PoolStateMachine(
-                maxWorkers: maxWorkers, maxQueued: configuration.maxQueued, minWorkers: configuration.minWorkers))
+                maxWorkers: maxWorkers, maxQueued: configuration.maxQueued, minWorkers: configuration.minWorkers),
+            watched: true)
         self.threadNamePrefix = threadNamePrefix
         self.initializer = initializer
         self.configuration = configuration
@@ -485,3 +486,20 @@ extension ThreadPoolCore: TaskExecutor {
         enqueue(UnownedJob(job))
     }
 }
+
+#if DEBUG
+    extension ThreadPoolCore {
+        /// Test support, debug builds only: blocks until `isSatisfied` holds for the pool's state, woken by
+        /// each change of the state (no polling), or until `timeout` passes. Returns the last check.
+        ///
+        /// - Parameters:
+        ///   - timeout: how long to wait at most.
+        ///   - isSatisfied: reads the state with the pool's lock held; it must not change it.
+        func waitForState(
+            timeout: Duration = .seconds(20), _ isSatisfied: (borrowing PoolStateMachine) -> Bool
+        ) -> Bool {
+            guard let watch = state.watch, let deadline = Deadline.after(timeout) else { return false }
+            return watch.wait(until: deadline) { state.withLockUnwatched(isSatisfied) }
+        }
+    }
+#endif

@@ -18,6 +18,10 @@
 struct ContendedLock<Value: ~Copyable>: ~Copyable {
     private let mutex: PlatformMutex
     private let value: UnsafeMutablePointer<Value>
+    #if DEBUG
+        /// Told of each critical section, for tests that wait on the state (``StateWatch``); debug builds only.
+        let watch: StateWatch?
+    #endif
 
     /// Where the value starts in the one allocation that holds both, right after the mutex: the thread
     /// that takes the lock brings the first of the value's fields into its cache with the mutex itself.
@@ -29,7 +33,13 @@ struct ContendedLock<Value: ~Copyable>: ~Copyable {
     /// The allocation starts on a cache line, so no unrelated data shares the mutex's line.
     private static var cacheLineSize: Int { 64 }
 
-    init(_ initialValue: consuming sending Value) {
+    /// - Parameters:
+    ///   - initialValue: the value to guard.
+    ///   - watched: in debug builds, tell a ``StateWatch`` of every change, for tests; ignored otherwise.
+    init(_ initialValue: consuming sending Value, watched: Bool = false) {
+        #if DEBUG
+            watch = watched ? StateWatch() : nil
+        #endif
         let memory = UnsafeMutableRawPointer.allocate(
             byteCount: Self.valueOffset + MemoryLayout<Value>.size,
             alignment: max(Self.cacheLineSize, MemoryLayout<Value>.alignment))
@@ -53,9 +63,23 @@ struct ContendedLock<Value: ~Copyable>: ~Copyable {
     ) throws(E) -> sending Result {
         OperationCounters.countLockAcquisition()
         mutex.lock()
-        defer { mutex.unlock() }
+        defer {
+            mutex.unlock()
+            #if DEBUG
+                watch?.changed()
+            #endif
+        }
         return try body(&value.pointee)
     }
+
+    #if DEBUG
+        /// Reads the value with the lock held, without telling the ``StateWatch``: for the watch's own checks.
+        borrowing func withLockUnwatched<Result>(_ body: (borrowing Value) -> Result) -> Result {
+            mutex.lock()
+            defer { mutex.unlock() }
+            return body(value.pointee)
+        }
+    #endif
 }
 
 extension ContendedLock: @unchecked Sendable where Value: ~Copyable {}  // the value is reached only with the mutex held

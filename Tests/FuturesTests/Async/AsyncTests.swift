@@ -89,7 +89,7 @@ struct AsyncTests {
         }
         #expect(await busy.waitAsync(), "the only worker is busy")
         let task = Task(executorPreference: pool) { currentThreadName() }
-        #expect(await eventuallyAsync { pool.queuedCount == 1 }, "the job waits behind the submitted work")
+        #expect(await waitForStateAsync(of: pool) { $0.statistics.queued == 1 }, "the job waits behind the submitted work")
         #expect(pool.threadsStarted == 1)
         gate.open()
         _ = await task.value
@@ -147,7 +147,7 @@ struct AsyncTests {
         #expect(await busy.waitAsync(), "the only worker is busy")
         let queued = try pool.submit { 1 }
         let task = Task(executorPreference: pool) { currentThreadName() }
-        #expect(await eventuallyAsync { pool.queuedCount == 2 })
+        #expect(await waitForStateAsync(of: pool) { $0.statistics.queued == 2 })
         await pool.shutdown(wait: false, cancelFutures: true)
         #expect(queued.isCancelled)
         gate.open()
@@ -233,7 +233,7 @@ struct AsyncTests {
         #expect(await busy.waitAsync(), "the only worker is busy")
         let ran = Counter()
         let task = Task { try await pool.run { ran.increment() } }
-        #expect(await eventuallyAsync { pool.queuedCount == 1 }, "run submitted its work behind the blocker")
+        #expect(await waitForStateAsync(of: pool) { $0.statistics.queued == 1 }, "run submitted its work behind the blocker")
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
         gate.open()
@@ -291,7 +291,7 @@ struct AsyncTests {
         }
         #expect(await busy.waitAsync(), "the only worker is busy")
         let task = Task { try await pool.run { 1 } }
-        #expect(await eventuallyAsync { pool.queuedCount == 1 })
+        #expect(await waitForStateAsync(of: pool) { $0.statistics.queued == 1 })
         await pool.shutdown(wait: false, cancelFutures: true)
         await #expect(throws: FutureError.cancelled) { try await task.value }
         gate.open()
@@ -347,7 +347,7 @@ struct AsyncTests {
                 return item
             }
         }
-        #expect(await eventuallyAsync { pool.queuedCount == 8 }, "queued: \(pool.queuedCount)")
+        #expect(await waitForStateAsync(of: pool) { $0.statistics.queued == 8 }, "queued: \(pool.queuedCount)")
         gate.open()
         #expect(try await task.value == Array(0..<100))
         await pool.shutdown()

@@ -264,7 +264,7 @@ struct ExecutorCPythonTests {
                 let objects = try pool.map(0..<10) { _ in CPythonPort.Tracked(freed: freed) }
                 #expect(objects.count == 10)
             }
-            #expect(eventually { freed.count == 10 }, "\(10 - freed.count) results still referenced")
+            #expect(freed.wait(for: 10), "\(10 - freed.count) results still referenced")
         }
     }
 

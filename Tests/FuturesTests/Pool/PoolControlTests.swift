@@ -61,7 +61,7 @@ struct PoolControlTests {
             second.withLock { $0 = future }
             submitted.open()
         }
-        #expect(eventually { roomWaiters(pool) == 1 }, "the submitter waits for room")
+        #expect(waitForState(of: pool) { $0.roomWaiterCount == 1 }, "the submitter waits for room")
         #expect(!submitted.isOpen)
         release.open()
         #expect(submitted.wait())
@@ -83,7 +83,7 @@ struct PoolControlTests {
             do { _ = try pool.submit { 2 } } catch { outcome.withLock { $0 = error } }
             done.open()
         }
-        #expect(eventually { roomWaiters(pool) == 1 })
+        #expect(waitForState(of: pool) { $0.roomWaiterCount == 1 })
         pool.shutdown(wait: false)
         #expect(done.wait())
         #expect(outcome.withLock { $0 as? ExecutorError } == .shutDown)
@@ -137,7 +137,7 @@ struct PoolControlTests {
             for index in 0..<20 { futures.append(try await pool.submitWaitingForRoom { index }) }
             return futures
         }
-        #expect(await eventuallyAsync { roomWaiters(pool) == 1 }, "the producer is suspended for room")
+        #expect(await waitForStateAsync(of: pool) { $0.roomWaiterCount == 1 }, "the producer is suspended for room")
         #expect(pool.statistics.queued == 1)
         release.open()
         let futures = try await producer.value
@@ -182,7 +182,7 @@ struct PoolControlTests {
         let queued = try pool.submit { 1 }
         let ran = Counter()
         let waiting = Task { try await pool.submitWaitingForRoom { ran.increment() } }
-        #expect(await eventuallyAsync { roomWaiters(pool) == 1 })
+        #expect(await waitForStateAsync(of: pool) { $0.roomWaiterCount == 1 })
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         #expect(roomWaiters(pool) == 0)
@@ -240,7 +240,7 @@ struct PoolControlTests {
         release.open()
         try a.result()
         try b.result()
-        #expect(eventually { pool.statistics.idleThreads == 2 })
+        #expect(waitForState(of: pool) { $0.statistics.idleThreads == 2 })
         #expect(pool.statistics.threads == 2)
         #expect(pool.configuration.keepAlive == nil)
     }
@@ -271,7 +271,7 @@ struct PoolControlTests {
         #expect(stats.queued == 0)
         #expect(stats.largestQueue == 18)
         #expect(stats.threads == 2 && stats.threadsStarted == 2)
-        #expect(eventually { pool.statistics.idleThreads == 2 })
+        #expect(waitForState(of: pool) { $0.statistics.idleThreads == 2 })
         pool.shutdown()
         #expect(throws: ExecutorError.shutDown) { try pool.submit { 1 } }
         stats = pool.statistics

@@ -212,7 +212,7 @@ struct WorkerRunTests {
         let order = Recorder<Int>()
         let before = try (0..<10).map { index in try pool.submit { order.append(index) } }
         let job = Task(executorPreference: pool) { order.append(-1) }  // its first job joins the pool's queue
-        #expect(await eventuallyAsync { pool.statistics.queued == 11 }, "the job is queued behind the tasks")
+        #expect(await waitForStateAsync(of: pool) { $0.statistics.queued == 11 }, "the job is queued behind the tasks")
         let after = try (10..<30).map { index in try pool.submit { order.append(index) } }
         gate.open()
         try await holder.value

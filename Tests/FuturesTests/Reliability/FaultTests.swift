@@ -132,7 +132,8 @@ extension Reliability {
             }
             // The failing worker breaks the pool; everything queued fails at once.
             #expect(started.wait(for: failing), "the n-th worker started")
-            #expect(eventually { (try? pool.submit { -1 }) == nil }, "the pool breaks")
+            #expect(waitForShutdown(of: pool), "the pool breaks")
+            #expect((try? pool.submit { -1 }) == nil, "a broken pool refuses work")
             release.open()
             let (_, notDone) = wait(futures, timeout: .seconds(30))
             #expect(notDone.isEmpty, "every future ended")
@@ -297,7 +298,8 @@ extension Reliability {
             let queued = try (0..<5).map { index in try pool.submit { index } }
             go.open()
             // The other worker is held; with `wait: true` the stopper waits for it.
-            #expect(eventually { (try? pool.submit { 0 }) == nil }, "the shutdown took effect")
+            #expect(waitForShutdown(of: pool), "the shutdown took effect")
+            #expect((try? pool.submit { 0 }) == nil, "a submit after it is refused")
             if !wait { #expect(returned.wait(timeout: .seconds(30))) }
             release.open()
             #expect(returned.wait(timeout: .seconds(30)), "shutdown from a task returned")

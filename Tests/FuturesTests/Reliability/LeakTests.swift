@@ -94,9 +94,11 @@ extension Reliability {
             if wait {
                 // shutdown(wait: true) blocks on the running blocker: release it from another thread once
                 // the queue has been cancelled.
-                let all = queued
+                let cancelled = Counter()
+                for future in queued { future.addDoneCallback { _ in cancelled.increment() } }
+                let count = queued.count
                 Thread {
-                    _ = eventually { all.allSatisfy { $0.isCancelled } }
+                    _ = cancelled.wait(for: count)
                     gate.open()
                 }.start()
                 pool.shutdown(wait: true, cancelFutures: true)

@@ -152,6 +152,30 @@ func eventuallyAsync(timeout: Duration = .seconds(20), _ condition: () -> Bool) 
     return condition()
 }
 
+/// Blocks until `condition` holds for `pool`'s state machine, or `timeout` passes: woken by each change of
+/// the pool's state (the debug build's `StateWatch`), not by polling. Returns the last check.
+func waitForState(
+    of pool: ThreadPoolExecutor, timeout: Duration = .seconds(20), _ condition: (borrowing PoolStateMachine) -> Bool
+) -> Bool {
+    pool.core.waitForState(timeout: timeout, condition)
+}
+
+/// Blocks until `pool` is shut down (or broken), woken by the change; for suites that test only the public
+/// API and so cannot name the state machine.
+func waitForShutdown(of pool: ThreadPoolExecutor, timeout: Duration = .seconds(20)) -> Bool {
+    waitForState(of: pool, timeout: timeout) { $0.isShutDownOrBroken }
+}
+
+/// ``waitForState(of:timeout:_:)`` for async tests: blocks a thread of its own, never a cooperative one.
+func waitForStateAsync(
+    of pool: ThreadPoolExecutor, timeout: Duration = .seconds(20),
+    _ condition: @escaping @Sendable (borrowing PoolStateMachine) -> Bool
+) async -> Bool {
+    await withCheckedContinuation { continuation in
+        _ = startThread { continuation.resume(returning: pool.core.waitForState(timeout: timeout, condition)) }
+    }
+}
+
 /// Runs a long synchronous `body` (seconds of CPU, as the exhaustive explorations take) on a worker of a
 /// pool of its own, as the same task, so that `#expect` still reports to the running test, and no thread
 /// of Swift's cooperative pool is held: on a 2-core machine, two held cooperative threads starve every other
