@@ -89,7 +89,8 @@ struct AsyncTests {
         }
         #expect(await busy.waitAsync(), "the only worker is busy")
         let task = Task(executorPreference: pool) { currentThreadName() }
-        #expect(await waitForStateAsync(of: pool) { $0.statistics.queued == 1 }, "the job waits behind the submitted work")
+        #expect(
+            await waitForStateAsync(of: pool) { $0.statistics.queued == 1 }, "the job waits behind the submitted work")
         #expect(pool.threadsStarted == 1)
         gate.open()
         _ = await task.value
@@ -233,7 +234,9 @@ struct AsyncTests {
         #expect(await busy.waitAsync(), "the only worker is busy")
         let ran = Counter()
         let task = Task { try await pool.run { ran.increment() } }
-        #expect(await waitForStateAsync(of: pool) { $0.statistics.queued == 1 }, "run submitted its work behind the blocker")
+        #expect(
+            await waitForStateAsync(of: pool) { $0.statistics.queued == 1 }, "run submitted its work behind the blocker"
+        )
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
         gate.open()
