@@ -12,7 +12,7 @@
     /// ```swift
     /// #expect(pool.core.waitForState { $0.roomWaiterCount == 1 })
     /// ```
-    final class StateWatch: @unchecked Sendable {  // `generation` is guarded by `mutex`; the rest is atomic or immutable
+    final class StateWatch: @unchecked Sendable {  // `generation` is guarded by `mutex`; the rest is immutable
         private let mutex = PlatformMutex.allocate()
         private let condition = PlatformCondition.allocate()
         /// How many changes there have been since the first watcher came; guarded by `mutex`.
