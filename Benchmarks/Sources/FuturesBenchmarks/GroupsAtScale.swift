@@ -136,12 +136,12 @@ func makeGroupWorkload(task: GroupTask, count: Int) -> Workload {
         row("map (chunkSize: 1)", "a future per item") { pool, count in
             try pool.map(0..<count, chunkSize: 1) { _ in work() }.reduce(0, +)
         },
-        row("unorderedMap", "default bufferSize (128)") { pool, count in
+        row("unorderedMap", "default bufferSize (256)") { pool, count in
             var sum = 0
             for result in pool.unorderedMap(0..<count, { _ in work() }).results { sum += try result.get() }
             return sum
         },
-        row("lazyMap", "default bufferSize (128)") { pool, count in
+        row("lazyMap", "default bufferSize (256)") { pool, count in
             var sum = 0
             for result in pool.lazyMap(0..<count, { _ in work() }).results { sum += try result.get() }
             return sum

@@ -19,8 +19,8 @@ extension Executor {
     ///
     /// - Parameters:
     ///   - items: the inputs; iterated once, lazily, on the consumer's thread or task.
-    ///   - bufferSize: the most items submitted and not yet handed to the consumer; `nil` for twice the
-    ///     workers of a ``ThreadPoolExecutor``. A value of 0 or less stops the program with a message
+    ///   - bufferSize: the most items submitted and not yet handed to the consumer; `nil` for four times
+    ///     the workers of a ``ThreadPoolExecutor``. A value of 0 or less stops the program with a message
     ///     that names it.
     ///   - transform: the function to apply; it runs on the executor's threads, one task per item.
     /// - Returns: a sequence of the results in completion order; see ``StreamingMap``.
