@@ -68,8 +68,9 @@ struct PlatformThread: @unchecked Sendable, Equatable {  // a handle for pthread
     /// Starts a joinable thread that names itself `name` (see ``setCurrentName(_:)``), then runs `body`.
     ///
     /// - Returns: the thread, which the caller must join or detach; or the `pthread_create` error.
-    static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Result<PlatformThread, ThreadStartError>
-    {
+    static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Result<
+        PlatformThread, PlatformThreadStartError
+    > {
         let argument = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
         #if canImport(Darwin) || canImport(Musl)
             // `pthread_t` is a pointer here: `pthread_create` fills in an optional.
@@ -95,7 +96,7 @@ struct PlatformThread: @unchecked Sendable, Equatable {  // a handle for pthread
         #endif
         guard status == 0 else {
             Unmanaged<Start>.fromOpaque(argument).release()
-            return .failure(ThreadStartError(code: status))
+            return .failure(PlatformThreadStartError(code: status))
         }
         #if canImport(Darwin) || canImport(Musl)
             return .success(PlatformThread(handle: handle!))
@@ -154,7 +155,7 @@ struct PlatformThread: @unchecked Sendable, Equatable {  // a handle for pthread
 
 /// `pthread_create` could not start a thread; `code` is its error number (`EAGAIN` when the process or
 /// the system is out of threads or memory for one).
-struct ThreadStartError: Error, Equatable, CustomStringConvertible {
+struct PlatformThreadStartError: Error, Equatable, CustomStringConvertible {
     let code: Int32
 
     /// The error as `pthread_create` would report it, with the C library's text for the code.
@@ -164,10 +165,12 @@ struct ThreadStartError: Error, Equatable, CustomStringConvertible {
 
     /// The error for a system out of threads, as `pthread_create` reports it (for tests that stand in for
     /// the real call).
-    static var outOfThreads: ThreadStartError { ThreadStartError(code: EAGAIN) }
+    static var outOfThreads: PlatformThreadStartError { PlatformThreadStartError(code: EAGAIN) }
 }
 
 /// The function a pool starts its worker threads with: ``PlatformThread/start(name:_:)``, or a stand-in
 /// that tests give a pool to make starting fail.
 typealias ThreadStarter =
-    @Sendable (_ name: String, _ body: @escaping @Sendable () -> Void) -> Result<PlatformThread, ThreadStartError>
+    @Sendable (_ name: String, _ body: @escaping @Sendable () -> Void) -> Result<
+        PlatformThread, PlatformThreadStartError
+    >

@@ -188,11 +188,9 @@ final class ThreadPoolCore: Sendable {
 
     /// Carries out a submit's action. `submitted` is the submitted task's object, if a task was submitted.
     ///
-    /// - Throws: ``ExecutorError/threadStartFailed(_:)`` if a thread was to start and could not, with no
+    /// - Throws: ``ThreadStartError`` if a thread was to start and could not, with no
     ///   other worker running.
-    private func perform(_ action: PoolStateMachine.SubmitAction, submitted: ObjectIdentifier? = nil)
-        throws(ExecutorError)
-    {
+    private func perform(_ action: PoolStateMachine.SubmitAction, submitted: ObjectIdentifier? = nil) throws {
         switch action {
         case .none: break
         case .wake(let parker): parker.unpark()
@@ -210,9 +208,9 @@ final class ThreadPoolCore: Sendable {
 
     /// Starts worker `number`. If its thread cannot start, the pool goes on with the workers it has and
     /// backs off from starting more; with none left, every queued task fails with
-    /// ``ExecutorError/threadStartFailed(_:)``, and so does this call, for the submit that asked
+    /// ``ThreadStartError``, and so does this call, for the submit that asked
     /// (`submitted`, whose own task is cancelled quietly: that submit throws, so nobody holds its future).
-    private func startWorker(number: Int, submitted: ObjectIdentifier?) throws(ExecutorError) {
+    private func startWorker(number: Int, submitted: ObjectIdentifier?) throws(ThreadStartError) {
         let name = WorkerThread.name(prefix: threadNamePrefix, number: number)
         let starter = threadStarter.withLock { $0 }
         // Registered under the lock it is started in, so a worker that retires at once finds itself.
@@ -220,7 +218,7 @@ final class ThreadPoolCore: Sendable {
             starter(name, { [self] in runWorker(name: name) }).map { threads.append($0) }
         }
         guard case .failure(let error) = started else { return }
-        let failure = ExecutorError.threadStartFailed("could not start a worker thread: \(error)")
+        let failure = ThreadStartError("could not start a worker thread: \(error)")
         let action = state.withLock { $0.threadDidNotStart(submitted: submitted) }
         action.submitted?.cancelQueued()
         action.fail.forEach { $0.failQueued(failure) }

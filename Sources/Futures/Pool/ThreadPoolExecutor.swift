@@ -138,7 +138,7 @@ public final class ThreadPoolExecutor: Executor {
     /// - Returns: a pending future for the work (finished, if it ran on the caller).
     /// - Throws: ``ExecutorError/shutDown`` after ``ThreadPoolExecutor/shutdown(wait:cancelFutures:)-6vakt`` (also when it comes
     ///   while blocked for room); ``ExecutorError/broken(_:)`` if an initializer failed;
-    ///   ``ExecutorError/threadStartFailed(_:)`` if no worker thread could start and none is running;
+    ///   ``ThreadStartError`` if no worker thread could start and none is running;
     ///   ``QueueFullError`` when the queue is full under ``QueueFullPolicy/reject``.
     @inlinable
     public func submit<T: Sendable>(_ work: @escaping @Sendable () throws -> T) throws -> Future<T> {

@@ -32,7 +32,7 @@ public struct ThreadPoolStatistics: Sendable, Equatable, CustomStringConvertible
     /// Tasks cancelled before they ran.
     public var cancelled: Int
     /// Submits refused: the queue was full under ``QueueFullPolicy/reject``, the pool was shut down or
-    /// broken, or the submit could start no worker thread (``ExecutorError/threadStartFailed(_:)``).
+    /// broken, or the submit could start no worker thread (``ThreadStartError``).
     public var rejected: Int
 
     /// One line with every figure.

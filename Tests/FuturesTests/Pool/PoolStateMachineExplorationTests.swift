@@ -195,7 +195,7 @@ struct PoolStateMachineExplorationTests {
                 let worker = workers[index]
                 worker.phase = .exited
                 let action = machine.threadDidNotStart(submitted: nil)
-                action.fail.forEach { $0.failQueued(ExecutorError.threadStartFailed("test")) }
+                action.fail.forEach { $0.failQueued(ThreadStartError("test")) }
                 wake(action.wake)
             case .act(let index):
                 act(workers[index])

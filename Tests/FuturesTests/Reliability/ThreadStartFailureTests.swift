@@ -29,16 +29,17 @@ extension Reliability {
             release.open()
             #expect(submitter.wait())
 
-            guard case .failure(let error as ExecutorError)? = firstSubmit.values.first,
-                case .threadStartFailed(let message) = error
-            else {
-                Issue.record("the first submit should throw threadStartFailed, got \(firstSubmit.values)")
+            guard case .failure(let error as ThreadStartError)? = firstSubmit.values.first else {
+                Issue.record("the first submit should throw ThreadStartError, got \(firstSubmit.values)")
                 return
             }
-            #expect(message == "could not start a worker thread: \(ThreadStartError.outOfThreads)", "names the cause")
-            #expect(message.contains("pthread_create failed with error \(ThreadStartError.outOfThreads.code)"))
+            let message = error.message
+            #expect(
+                message == "could not start a worker thread: \(PlatformThreadStartError.outOfThreads)",
+                "names the cause")
+            #expect(message.contains("pthread_create failed with error \(PlatformThreadStartError.outOfThreads.code)"))
             for future in queued {
-                #expect(throws: ExecutorError.threadStartFailed(message)) { try future.result(timeout: .seconds(10)) }
+                #expect(throws: ThreadStartError(message)) { try future.result(timeout: .seconds(10)) }
             }
             #expect(ran.count == 0)
             let stats = pool.statistics
@@ -61,8 +62,8 @@ extension Reliability {
             pool.core.startThreads(with: starter.starter)
             for attempt in 1...3 {
                 #expect(
-                    throws: ExecutorError.threadStartFailed(
-                        "could not start a worker thread: \(ThreadStartError.outOfThreads)")
+                    throws: ThreadStartError(
+                        "could not start a worker thread: \(PlatformThreadStartError.outOfThreads)")
                 ) {
                     try pool.submit { 1 }
                 }
@@ -134,7 +135,7 @@ extension Reliability {
 }
 
 /// A stand-in for ``PlatformThread/start(name:_:)``: starts real threads for its first `successes` calls,
-/// then fails as `pthread_create` does at the process's thread limit (``ThreadStartError/outOfThreads``).
+/// then fails as `pthread_create` does at the process's thread limit (``PlatformThreadStartError/outOfThreads``).
 /// Its ``failing`` gate opens when a call that will fail begins; given a `release` gate, the first such
 /// call waits for it before failing, so a test can act while the start is under way.
 final class FailingThreadStarter: Sendable {
@@ -157,8 +158,9 @@ final class FailingThreadStarter: Sendable {
         { [self] name, body in start(name: name, body) }
     }
 
-    private func start(name: String, _ body: @escaping @Sendable () -> Void) -> Result<PlatformThread, ThreadStartError>
-    {
+    private func start(name: String, _ body: @escaping @Sendable () -> Void) -> Result<
+        PlatformThread, PlatformThreadStartError
+    > {
         let call = calls.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue
         if call <= successes { return PlatformThread.start(name: name, body) }
         let first = !failing.isOpen
