@@ -6,7 +6,7 @@
 final class AsyncEvent: Waker, CompletionObserver {
     private enum State {
         case idle
-        case waiting(CheckedContinuation<Void, Never>)
+        case waiting(UnsafeContinuation<Void, Never>)
         case signalled
     }
 
@@ -15,8 +15,11 @@ final class AsyncEvent: Waker, CompletionObserver {
     init() {}
 
     /// Suspends until the event is signalled.
+    ///
+    /// An unsafe continuation, not a checked one (which allocates a guard object per wait): the state
+    /// resumes it exactly once, from `waiting` to `signalled`, and a second wait stops the program.
     func wait() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
             let resumeNow = state.withLock { state -> Bool in
                 switch state {
                 case .idle:
@@ -34,7 +37,7 @@ final class AsyncEvent: Waker, CompletionObserver {
 
     /// Signals the event, resuming the waiting task if there is one. Later signals do nothing.
     func signal() {
-        let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+        let continuation = state.withLock { state -> UnsafeContinuation<Void, Never>? in
             defer { state = .signalled }
             if case .waiting(let continuation) = state { return continuation }
             return nil

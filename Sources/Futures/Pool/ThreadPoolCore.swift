@@ -163,6 +163,13 @@ final class ThreadPoolCore: Sendable {
     ///   ``ExecutorError`` if the pool is or gets shut down or broken.
     func submitWaitingForRoom(_ task: QueuedTask) async throws {
         try Task.checkCancellation()
+        // Room at once (always, with an unbounded queue): no waiter to make.
+        if let action = try state.withLock({ state throws(ExecutorError) in
+            task.noteTicket(state.nextTicket)
+            return try state.submit(task)
+        }) {
+            return try perform(action, submitted: ObjectIdentifier(task.object))
+        }
         while true {
             let event = AsyncEvent()
             if let action = try state.withLock({ state throws(ExecutorError) in
