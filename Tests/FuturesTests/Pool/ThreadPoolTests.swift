@@ -50,6 +50,35 @@ struct ThreadPoolTests {
         #expect(pool.statistics.threadsStarted == 12)
     }
 
+    /// A burst of submits to a pool whose workers are all idle: the submitter wakes one and the woken
+    /// workers wake the rest (throttled wake-ups), so every idle worker ends up running one of the tasks.
+    /// Each task waits until all of them have started, which only happens if none was left asleep.
+    @Test(.timeLimit(.minutes(1)))
+    func aBurstToIdleWorkersWakesEveryOneOfThem() throws {
+        let workers = 16
+        let pool = ThreadPoolExecutor(maxWorkers: workers)
+        defer { pool.shutdown() }
+        // Start every thread (each warm-up task holds its worker until all have one), then let them idle.
+        let hold = Gate()
+        let arrived = Counter()
+        let warmUp = try (0..<workers).map { _ in try pool.submit { arrived.increment(); hold.wait() } }
+        #expect(arrived.wait(for: workers))
+        hold.open()
+        for future in warmUp { try future.result(timeout: .seconds(30)) }
+        #expect(waitForState(of: pool) { $0.statistics.idleThreads == workers })
+
+        let started = Counter()
+        let allStarted = Gate()
+        let burst = try (0..<workers).map { _ in
+            try pool.submit {
+                if started.increment() == workers { allStarted.open() }
+                return allStarted.wait(timeout: .seconds(30))
+            }
+        }
+        for future in burst { #expect(try future.result(timeout: .seconds(40)), "every task saw all start") }
+        #expect(pool.statistics.threadsStarted == workers, "the idle workers ran the burst; no thread was added")
+    }
+
     @Test func defaultMaxWorkers() {
         let expected = min(32, ProcessInfo.processInfo.activeProcessorCount + 4)
         #expect(ThreadPoolExecutor.defaultMaxWorkers == expected)
