@@ -61,7 +61,11 @@ struct ThreadPoolTests {
         // Start every thread (each warm-up task holds its worker until all have one), then let them idle.
         let hold = Gate()
         let arrived = Counter()
-        let warmUp = try (0..<workers).map { _ in try pool.submit { arrived.increment(); hold.wait() } }
+        let warmUp = try (0..<workers).map { _ in
+            try pool.submit {
+                arrived.increment(); hold.wait()
+            }
+        }
         #expect(arrived.wait(for: workers))
         hold.open()
         for future in warmUp { try future.result(timeout: .seconds(30)) }
