@@ -136,14 +136,21 @@ for round in 0..<rounds {
     let recycled = ThreadPoolExecutor(maxWorkers: 2, configuration: .init(maxTasksPerWorker: 5))
     let sizes = (try? recycled.map(0..<40, chunkSize: 1) { _ in try local.withValue { $0.bytes.count } }) ?? []
     check(sizes.count == 40, "map on recycled workers")
+    // Both workers held by a task each (started, so not cancellable), then ten more queued behind them.
     let gate = DispatchSemaphore(value: 0)
-    _ = try? recycled.submit { gate.wait() }
+    let started = DispatchSemaphore(value: 0)
+    for _ in 0..<2 {
+        _ = try? recycled.submit {
+            started.signal()
+            gate.wait()
+        }
+    }
+    started.wait()
+    started.wait()
     let queued = (0..<10).compactMap { index in try? recycled.submit { Payload(index) } }
     let cancelled = recycled.shutdownNow()
-    // The gate's task too, if no worker had started it yet.
-    check(
-        cancelled.count >= queued.count && cancelled.count <= queued.count + 1, "shutdownNow returns the queued futures"
-    )
+    check(queued.count == 10 && cancelled.count == queued.count, "shutdownNow returns the queued futures")
+    gate.signal()
     gate.signal()
     check((try? recycled.awaitTermination(timeout: .seconds(30))) != nil, "terminated")
     check(made.value.load(ordering: .relaxed) == 0, "every WorkerLocal value cleaned up")
