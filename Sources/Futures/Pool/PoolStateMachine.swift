@@ -70,7 +70,8 @@ struct PoolStateMachine {
     /// Submitted tasks the pool is not done with (queued or running).
     private(set) var unfinished = 0
     private var counts = Counts()
-    /// Workers parked for want of work, the most recently parked last (so the longest idle retire first).
+    /// Workers parked for want of work, the most recently parked last (so the longest idle retire first),
+    /// except that one still completing its last future goes first (see ``taskFinished(_:for:)``).
     private var idle: [Parker] = []
     /// Workers taken off ``idle`` and woken that have not come back for work yet: on their way. While one
     /// is, a submit wakes no other; each that arrives and finds more queued than workers on their way
@@ -472,7 +473,11 @@ struct PoolStateMachine {
             wake += takeExitWaitersIfDone()
             return (.exit, wake)
         }
-        idle.append(parker)
+        // At the front, not the back: this worker still has to complete the future and run its callbacks
+        // (user code, which may take long) before it parks, so the workers that are parked already are
+        // woken first. Picked while still busy, it would hold back every other wake-up until it arrives
+        // (see ``dispatch()``).
+        idle.insert(parker, at: 0)
         return (.park(keepAlive: liveThreads > minWorkers), wake)
     }
 

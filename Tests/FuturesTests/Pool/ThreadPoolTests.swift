@@ -83,6 +83,51 @@ struct ThreadPoolTests {
         #expect(pool.statistics.threadsStarted == workers, "the idle workers ran the burst; no thread was added")
     }
 
+    /// A worker goes idle just before it completes its task's future and runs the future's callbacks (user
+    /// code), so that a caller who submits again at once finds it idle. While it is still in a long
+    /// callback, the workers that are parked are woken first: two tasks that each need the other running
+    /// start on the two parked workers, not behind the callback.
+    @Test(.timeLimit(.minutes(1)))
+    func aWorkerStillInACallbackDoesNotHoldBackTheParkedOnes() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 3)
+        defer { pool.shutdown() }
+        let hold = Gate()
+        let arrived = Counter()
+        let warmUp = try (0..<3).map { _ in
+            try pool.submit {
+                arrived.increment(); hold.wait()
+            }
+        }
+        #expect(arrived.wait(for: 3))
+        hold.open()
+        for future in warmUp { try future.result(timeout: .seconds(30)) }
+        #expect(waitForState(of: pool) { $0.statistics.idleThreads == 3 })
+
+        let go = Gate()
+        let inCallback = Gate()
+        let releaseCallback = Gate()
+        defer { releaseCallback.open() }
+        let first = try pool.submit { go.wait() }
+        first.addDoneCallback { _ in
+            inCallback.open()
+            releaseCallback.wait()
+        }
+        go.open()
+        #expect(inCallback.wait(timeout: .seconds(30)), "the worker runs the callback")
+
+        let started = Counter()
+        let both = Gate()
+        let pair = try (0..<2).map { _ in
+            try pool.submit {
+                if started.increment() == 2 { both.open() }
+                return both.wait(timeout: .seconds(20))
+            }
+        }
+        for future in pair {
+            #expect(try future.result(timeout: .seconds(30)), "both ran while the third worker was in its callback")
+        }
+    }
+
     @Test func defaultMaxWorkers() {
         let expected = min(32, ProcessInfo.processInfo.activeProcessorCount + 4)
         #expect(ThreadPoolExecutor.defaultMaxWorkers == expected)
