@@ -28,7 +28,7 @@ final class AsyncEvent: Waker, CompletionObserver {
                 case .signalled:
                     return true
                 case .waiting:
-                    preconditionFailure("AsyncEvent awaited twice")
+                    fatalError("Futures: an AsyncEvent was awaited twice")
                 }
             }
             if resumeNow { continuation.resume() }

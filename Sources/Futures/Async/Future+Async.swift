@@ -29,7 +29,7 @@ extension Future {
     ///   `deadline` passes first.
     @usableFromInline
     func outcome(until deadline: Deadline?) async throws -> Result<Value, any Error> {
-        if let outcome = await awaitOutcome(until: deadline, stoppingOnCancel: true) { return outcome }
+        if let outcome = await awaitOutcome(stopping: .onCancelOrAt(deadline)) { return outcome }
         try Task.checkCancellation()
         throw FutureError.timedOut
     }
@@ -38,8 +38,8 @@ extension Future {
     /// a cancelled future gives `.failure(FutureError.cancelled)`.
     @usableFromInline
     func completion() async -> Result<Value, any Error> {
-        // With no deadline and no stop on cancellation, the wait ends only when the future is done.
-        await awaitOutcome(until: nil, stoppingOnCancel: false) ?? .failure(FutureError.cancelled)
+        // With no early stop, the wait ends only when the future is done.
+        await awaitOutcome(stopping: .never) ?? .failure(FutureError.cancelled)
     }
 
     /// Awaits a future the caller owns, as ``Executor/run(_:)`` does: cancelling the task cancels the
@@ -61,25 +61,31 @@ extension Future {
     }
 
     /// The one async wait, under ``value``, ``outcome(until:)`` and ``completion()``: suspends until the
-    /// future is done, `deadline` passes, or (if `stoppingOnCancel`) the awaiting task is cancelled, and
-    /// returns the outcome if the future is done by then, `nil` if not.
+    /// future is done or, with ``AsyncWaitStop/onCancelOrAt(_:)``, the awaiting task is cancelled or the
+    /// deadline passes, and returns the outcome if the future is done by then, `nil` if not.
     ///
     /// The task is resumed by the thread that completes the future (through an ``AsyncEvent`` observer,
     /// after the future's lock is released), by a timer task at the deadline, or by the cancellation
     /// handler.
-    func awaitOutcome(until deadline: Deadline?, stoppingOnCancel: Bool) async -> Result<Value, any Error>? {
+    func awaitOutcome(stopping stop: AsyncWaitStop) async -> Result<Value, any Error>? {
         if let outcome = doneOutcome { return outcome }
-        if let deadline, deadline.hasPassed { return nil }
+        if case .onCancelOrAt(let deadline?) = stop, deadline.hasPassed { return nil }
         let event = AsyncEvent()
         if addObserver(event) {
-            if stoppingOnCancel {
-                await event.waitUnlessCancelled(until: deadline)
-            } else {
-                precondition(deadline == nil, "a wait that ignores cancellation has no deadline")
-                await event.wait()
+            switch stop {
+            case .never: await event.wait()
+            case .onCancelOrAt(let deadline): await event.waitUnlessCancelled(until: deadline)
             }
             removeObserver(event)
         }
         return doneOutcome
     }
+}
+
+/// When an async wait for a future may end before the future is done.
+enum AsyncWaitStop {
+    /// Never: the wait ends when the future is done, whatever happens to the awaiting task.
+    case never
+    /// When the awaiting task is cancelled, or at the deadline if there is one.
+    case onCancelOrAt(Deadline?)
 }

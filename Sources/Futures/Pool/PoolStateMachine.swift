@@ -23,6 +23,7 @@
 ///                            └──shutdown(cancelFutures: true) / breakPool / threadDidNotStart ──▶ counted
 ///   a worker:   startThread ──workerStarted──▶ busy ──nextWork──▶ busy | idle | exiting
 ///               idle ──(woken by submit / shutdown)──nextWork(wasParked:)──▶ busy | exiting
+///               (a submit wakes one only when no woken worker is on its way; one that arrives wakes more)
 ///               idle ──keepAliveExpired──▶ leaving ──workerRetired──▶ gone
 ///               busy ──workerRetiring (maxTasksPerWorker)──▶ leaving ──workerRetired──▶ gone
 ///               exiting ──workerExited──▶ gone          startThread ──threadDidNotStart──▶ gone

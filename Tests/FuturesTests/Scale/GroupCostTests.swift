@@ -197,6 +197,24 @@ struct GroupCostTests {
 
     // MARK: Executor operations
 
+    /// Consumes `unorderedMap` and `lazyMap` of `0..<n` on `pool` through `results`, on the calling thread,
+    /// and returns each one's name, how many results it gave, and the work counted.
+    static func countStreamingMaps(
+        on pool: ThreadPoolExecutor, n: Int, bufferSize: Int
+    ) -> [(String, Int, OperationCounters)] {
+        let (unordered, unorderedCounters) = OperationCounters.counting {
+            var count = 0
+            for _ in pool.unorderedMap(0..<n, bufferSize: bufferSize, { $0 }).results { count += 1 }
+            return count
+        }
+        let (lazy, lazyCounters) = OperationCounters.counting {
+            var count = 0
+            for _ in pool.lazyMap(0..<n, bufferSize: bufferSize, { $0 }).results { count += 1 }
+            return count
+        }
+        return [("unorderedMap", unordered, unorderedCounters), ("lazyMap", lazy, lazyCounters)]
+    }
+
     @Test(.timeLimit(.minutes(2)), arguments: sizes)
     func executorGroupOperations(n: Int) async {
         let pool = ThreadPoolExecutor(maxWorkers: 2)
@@ -207,21 +225,10 @@ struct GroupCostTests {
             let (all, allCounters) = OperationCounters.counting { try? pool.invokeAll(tasks) }
             let (any, anyCounters) = OperationCounters.counting { try? pool.invokeAny(tasks) }
             let (mapped, mapCounters) = OperationCounters.counting { try? pool.map(0..<n, chunkSize: 1) { $0 } }
-            let (unordered, unorderedCounters) = OperationCounters.counting {
-                var count = 0
-                for _ in pool.unorderedMap(0..<n, bufferSize: 4, { $0 }).results { count += 1 }
-                return count
-            }
-            let (lazy, lazyCounters) = OperationCounters.counting {
-                var count = 0
-                for _ in pool.lazyMap(0..<n, bufferSize: 4, { $0 }).results { count += 1 }
-                return count
-            }
             return [
                 ("invokeAll", all?.count, allCounters), ("invokeAny", any.map { _ in n }, anyCounters),
-                ("map(chunkSize: 1)", mapped?.count, mapCounters), ("unorderedMap", unordered, unorderedCounters),
-                ("lazyMap", lazy, lazyCounters),
-            ]
+                ("map(chunkSize: 1)", mapped?.count, mapCounters),
+            ] + Self.countStreamingMaps(on: pool, n: n, bufferSize: 4).map { ($0, $1, $2) }
         }
         for (name, count, counters) in results {
             #expect(count == n, "\(name) gave every result")
@@ -237,19 +244,7 @@ struct GroupCostTests {
     func streamingMapsConsumedOnAWorkerOfTheirPool(n: Int) async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let perFuture = 16
-        let results = try await pool.submit { () -> [(String, Int, OperationCounters)] in
-            let (unordered, unorderedCounters) = OperationCounters.counting {
-                var count = 0
-                for _ in pool.unorderedMap(0..<n, bufferSize: 64, { $0 }).results { count += 1 }
-                return count
-            }
-            let (lazy, lazyCounters) = OperationCounters.counting {
-                var count = 0
-                for _ in pool.lazyMap(0..<n, bufferSize: 64, { $0 }).results { count += 1 }
-                return count
-            }
-            return [("unorderedMap", unordered, unorderedCounters), ("lazyMap", lazy, lazyCounters)]
-        }.value
+        let results = try await pool.submit { Self.countStreamingMaps(on: pool, n: n, bufferSize: 64) }.value
         for (name, count, counters) in results {
             #expect(count == n, "\(name) gave every result")
             expectLinear(counters, n: n, perFuture: perFuture, "\(name) on a worker")
