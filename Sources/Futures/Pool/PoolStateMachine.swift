@@ -1,27 +1,40 @@
-/// The thread pool's bookkeeping, with no side effects and no lock but those of the workers' runs (see below): the queue, the idle workers, the
+/// The thread pool's bookkeeping, as plain values with no side effects: the queue, the idle workers, the
 /// thread count, the pool's lifecycle, the callers waiting for room or for idleness, and the statistics.
+/// It holds references only to hand them back (the workers' ``Parker``s, the waiters, the queued tasks);
+/// it calls nothing on them, takes no lock and starts nothing.
 ///
-/// Each event returns an action for ``ThreadPoolCore`` to perform after releasing the lock: wake a parked
-/// worker or waiter, start a thread, cancel or fail queued work, wake the threads waiting in
-/// `shutdown(wait: true)`.
+/// Each event is a `mutating` function that returns what ``ThreadPoolCore`` performs after releasing the
+/// lock: wake a parked worker or waiter, start a thread, steal from another worker's run, cancel or fail
+/// queued work. One action type per family of events:
+///
+/// | Family | Events | Action |
+/// |---|---|---|
+/// | submitting | `submit`, `enqueue` | ``SubmitAction`` |
+/// | a worker | `nextWork`, `stealFailed`, `taskFinished`, `keepAliveExpired`, `workerRetiring` | ``WorkerStep`` |
+/// | ending work in bulk | `shutdown`, `breakPool`, `threadDidNotStart`, `runTasksTakenBack` | ``ShutdownAction`` |
+/// | a waiting worker helping | `removeQueued` | ``HelpAction`` |
+/// | waiters | `awaitIdle`, `awaitExit`, `awaitTermination` (whether to sleep); the `…Ended` events, `ranInline`, `workerRetired`, `workerExited` | `Bool`; the wakers to wake |
 ///
 /// Lifecycle: `open` → `shutDown` (by `shutdown`) or `open` → `broken` (an initializer threw); a broken
 /// pool that is shut down stays broken. In both final states no task is accepted; jobs from the Swift
 /// runtime still are, because every enqueued job must run.
 ///
 /// A submitted task is *unfinished* from `submit` until the pool is done with it: a worker ran it (or
-/// found it cancelled), or shutdown or a broken pool took it out of the queue. `waitUntilIdle` waits for
-/// the unfinished count to reach zero.
+/// found it cancelled), or shutdown or a broken pool took it out of the queue or a worker's run.
+/// `waitUntilIdle` waits for the unfinished count to reach zero.
 ///
-/// Transitions, by event family (each returns what the core performs after the lock):
+/// Transitions, by event family:
 ///
 /// ```
 ///   lifecycle:  open ──shutdown──▶ shutDown          open ──breakPool──▶ broken (──shutdown──▶ broken)
 ///   a task:     submit ──▶ queued ──nextWork──▶ running ──taskFinished / nextWork(finished:)──▶ counted
 ///                            │ └──nextWork (long queue)──▶ in a worker's run ──next()──▶ running
+///                            │                                  ├──steal──▶ in another worker's run
+///                            │                                  └──takeBackRuns──runTasksTakenBack──▶ counted
 ///                            ├──removeQueued + ranInline (a waiting worker runs it) ──▶ counted
 ///                            └──shutdown(cancelFutures: true) / breakPool / threadDidNotStart ──▶ counted
-///   a worker:   startThread ──workerStarted──▶ busy ──nextWork──▶ busy | idle | exiting
+///   a worker:   startThread ──workerStarted──▶ busy ──nextWork──▶ busy | stealing | idle | exiting
+///               stealing ──(tasks found) nextWork / (none) stealFailed──▶ busy | idle | exiting
 ///               idle ──(woken by submit / shutdown)──nextWork(wasParked:)──▶ busy | exiting
 ///               (a submit wakes one only when no woken worker is on its way; one that arrives wakes more)
 ///               idle ──keepAliveExpired──▶ leaving ──workerRetired──▶ gone
@@ -32,24 +45,14 @@
 ///               room frees up; the *WaitEnded events take back a waiter that woke for another reason.
 /// ```
 ///
-/// `submit` returns a ``SubmitAction`` (wake an idle worker or start a thread); the worker events a
-/// ``WorkerStep`` (run, park or exit, and whom to wake); `shutdown` and `breakPool` a ``ShutdownAction``;
-/// `threadDidNotStart` a ``StartFailureAction``; `workerRetiring` a ``Retirement``; the rest the wakers to
-/// wake.
-///
-/// While the queue is long, a worker takes a run of tasks at once into its ``TakenTasks``; the pool keeps
-/// every worker's run, so a task there is still queued to everyone but the worker that will start it (see
-/// ``nextWork(for:wasParked:finished:taking:)``). The runs are the one piece of the pool's state with a lock
-/// of their own, always taken inside the pool's lock except by the owning worker taking its next task.
-///
-/// Why the runs are here and not plain values: the owning worker takes its next task from its run under
-/// the run's own small lock, without the pool's lock; that is what makes a run cheap (the pool's lock and
-/// its cache lines change hands once per run, not once per task: W1 ~130 ns per task). Kept as values in
-/// the machine, every one of those takes would need the pool's lock again; kept by the core beside the
-/// threads, stealing, cancelling, `removeQueued` and `statistics` would need a second structure kept in step
-/// with the machine under the same lock. So the machine holds the references and calls only the run
-/// methods that are documented to be called with the pool's lock held. (Issue 15 asked for plain values;
-/// this is the one exception, kept for speed.)
+/// **Runs.** While the queue is long, a worker takes a run of tasks at once into a ``TaskRun`` it owns
+/// (``nextWork(for:wasParked:finished:run:)`` fills it while the worker holds the run's own lock), and
+/// then starts them one after another under that small lock alone: the pool's lock and its cache lines
+/// change hands once per run, not once per task (W1 ~130 ns per task). The machine keeps no run: it counts
+/// the workers that may hold one (``runsOut``), and its actions tell the core when to look across the runs,
+/// which the core keeps beside the threads (``WorkerRuns``): a worker with nothing to do steals
+/// (``WorkerAction/steal(since:)``), shutdown takes the runs back (``ShutdownAction/takeBackRuns``), a
+/// waiting worker searches them (``HelpAction/searchRuns``), and ``ThreadPoolCore/statistics`` counts them.
 struct PoolStateMachine {
     enum Lifecycle: Equatable {
         case open
@@ -101,12 +104,17 @@ struct PoolStateMachine {
     private var workersAwaitingExit = 0
     /// Threads and tasks blocked in `shutdown(wait: true)`.
     private var exitWaiters: [any Waker] = []
-    /// Every live worker's run: the tasks it took from the queue in one trip through the lock (see
-    /// ``nextWork(for:wasParked:finished:taking:)``).
-    private var runs: [TakenTasks] = []
-    /// Workers that were handed a run and have not come back for more since: no other run can hold a task
-    /// that has not started, so with none out, an idle worker has nothing to steal and looks at no run.
-    private var runsOut = 0
+    /// Workers that were handed a run (or told to steal one) and have not come back for more since: no other
+    /// run can hold a task that has not started, so with none out, nothing looks at the runs.
+    private(set) var runsOut = 0
+    /// How many runs the machine has filled from the queue, ever (wrapping): a worker whose steal found
+    /// nothing tries again only if a run was filled since it was told to steal (see ``stealFailed(for:since:)``).
+    private var runsFilled: UInt = 0
+    /// Whether workers take runs: not with ``ThreadPoolConfiguration/maxTasksPerWorker``, where a worker
+    /// takes one task at a time to stop right at its limit.
+    let takesRuns: Bool
+    /// Workers that called ``workerStarted()`` and not yet ``workerExited()``.
+    private var workersInLoop = 0
     /// Workers retiring while the pool goes on (keep-alive, ``ThreadPoolConfiguration/maxTasksPerWorker``):
     /// out of ``liveThreads`` (a replacement may start) but still running their ``WorkerLocal`` cleanups and
     /// exit hook, which `shutdown(wait: true)` waits for.
@@ -124,17 +132,18 @@ struct PoolStateMachine {
         var rejected = 0
     }
 
-    init(maxWorkers: Int, maxQueued: Int? = nil, minWorkers: Int = 0) {
+    init(maxWorkers: Int, maxQueued: Int? = nil, minWorkers: Int = 0, takesRuns: Bool = true) {
         self.maxWorkers = maxWorkers
         self.maxQueued = maxQueued
         self.minWorkers = minWorkers
+        self.takesRuns = takesRuns
     }
 
+    /// The statistics, counting as queued only the queue: tasks in workers' runs (while ``runsOut`` is above
+    /// zero) have left the queue but not started, and ``ThreadPoolCore/statistics`` adds them.
     var statistics: ThreadPoolStatistics {
-        // Tasks in workers' runs have left the queue but not started: to the user they are still queued.
-        let held = runsOut == 0 ? 0 : runs.reduce(0) { $0 + $1.unstartedCount }
-        return ThreadPoolStatistics(
-            threads: liveThreads, idleThreads: idle.count, busyThreads: liveThreads - idle.count, queued: queued + held,
+        ThreadPoolStatistics(
+            threads: liveThreads, idleThreads: idle.count, busyThreads: liveThreads - idle.count, queued: queued,
             largestQueue: counts.largestQueue, threadsStarted: threadsStarted, submitted: counts.submitted,
             completed: counts.completed, failed: counts.failed, cancelled: counts.cancelled, rejected: counts.rejected)
     }
@@ -149,37 +158,41 @@ struct PoolStateMachine {
 
     // MARK: Submitting
 
+    /// What the core does after a submit or an enqueue.
     enum SubmitAction {
         case none
         /// Wake this parked worker.
         case wake(Parker)
         /// Start a thread with this number.
         case startThread(Int)
+        /// The queue is full: the task was not queued and nothing changed, except that
+        /// ``submit(_:orWait:)`` registered its waiter.
+        case full
     }
 
-    /// Queues a submitted task; returns `nil` if the queue is full (nothing changes then). Throws if the
-    /// pool takes no more work.
-    mutating func submit(_ task: QueuedTask) throws(ExecutorError) -> SubmitAction? {
+    /// Queues a submitted task; ``SubmitAction/full`` if the queue is full (nothing changes then). Throws
+    /// if the pool takes no more work.
+    mutating func submit(_ task: QueuedTask) throws(ExecutorError) -> SubmitAction {
         var entry: QueuedTask? = task
         return try submit(taking: &entry)
     }
 
     /// ``submit(_:)`` that moves the task out of `entry` into the queue when it is accepted (and leaves it
     /// there when the queue is full), so that queuing it costs no retain of the future.
-    mutating func submit(taking entry: inout QueuedTask?) throws(ExecutorError) -> SubmitAction? {
+    mutating func submit(taking entry: inout QueuedTask?) throws(ExecutorError) -> SubmitAction {
         try checkOpen()
-        if isFull { return nil }
+        if isFull { return .full }
         return accept(entry.take()!)
     }
 
     /// `submit` for a caller that waits for room: if the queue is full, registers `waiter` to be woken when
-    /// a task leaves the queue, and returns `nil`; the caller sleeps, calls ``roomWaitEnded(_:abandoning:)``
-    /// and tries again.
-    mutating func submit(_ task: QueuedTask, orWait waiter: any Waker) throws(ExecutorError) -> SubmitAction? {
+    /// a task leaves the queue, and returns ``SubmitAction/full``; the caller sleeps, calls
+    /// ``roomWaitEnded(_:abandoning:)`` and tries again.
+    mutating func submit(_ task: QueuedTask, orWait waiter: any Waker) throws(ExecutorError) -> SubmitAction {
         try checkOpen()
         if isFull {
             roomWaiters.append(waiter)
-            return nil
+            return .full
         }
         return accept(task)
     }
@@ -198,12 +211,12 @@ struct PoolStateMachine {
     /// A room waiter woke: takes it off the list if it is still there. If it gives up (its task was
     /// cancelled) while there is room, the next waiter is returned to be woken in its place, so no room
     /// goes unused.
-    mutating func roomWaitEnded(_ waiter: any Waker, abandoning: Bool) -> (any Waker)? {
+    mutating func roomWaitEnded(_ waiter: any Waker, abandoning: Bool) -> [any Waker] {
         if let index = roomWaiters.firstIndex(where: { $0 === waiter }) {
             roomWaiters.remove(at: index)
         }
-        guard abandoning, !isFull, !roomWaiters.isEmpty else { return nil }
-        return roomWaiters.removeFirst()
+        guard abandoning, !isFull, !roomWaiters.isEmpty else { return [] }
+        return [roomWaiters.removeFirst()]
     }
 
     private mutating func checkOpen() throws(ExecutorError) {
@@ -277,29 +290,16 @@ struct PoolStateMachine {
     /// the process's thread limit does not try to start one on every submit.
     static let submitsBetweenStartAttempts = 64
 
-    /// What to do after a thread did not start.
-    struct StartFailureAction {
-        /// No worker is left to run the queue: the submit that asked for the thread throws.
-        var noWorkers = false
-        /// Queued tasks to fail with the start's error, after the lock is released (only with no worker).
-        var fail: [QueuedTask] = []
-        /// The asking submitter's own task, taken out of ``fail``: its `submit` throws instead, so the
-        /// future, which nobody else holds, is cancelled quietly rather than failed unread.
-        var submitted: QueuedTask?
-        /// Waiters to wake: submitters waiting for room (the queue is empty now), idle waiters if nothing is
-        /// left, and `shutdown(wait: true)` callers if this was the last thread.
-        var wake: [any Waker] = []
-    }
-
     /// Starting a thread failed: the thread is taken back from the counts. If other workers run, the pool
     /// goes on with them and backs off from starting threads (``submitsBetweenStartAttempts``). If none
-    /// does, nothing would run the queue: every queued task is handed back to fail, except the task of
-    /// `submitted`, the submit that asked for the thread, which is handed back apart (that submit throws,
-    /// and counts as rejected).
-    mutating func threadDidNotStart(submitted: ObjectIdentifier?) -> StartFailureAction {
+    /// does, nothing would run the queue: every queued task is handed back to fail
+    /// (``ShutdownAction/fail``), except the task of `submitted`, the submit that asked for the thread,
+    /// which is handed back apart (``ShutdownAction/submitted``: that submit throws, and counts as
+    /// rejected).
+    mutating func threadDidNotStart(submitted: ObjectIdentifier?) -> ShutdownAction {
         liveThreads -= 1
         threadsStarted -= 1
-        var action = StartFailureAction()
+        var action = ShutdownAction()
         if liveThreads > 0 {
             startBackoff = Self.submitsBetweenStartAttempts
         } else {
@@ -312,12 +312,13 @@ struct PoolStateMachine {
                 counts.rejected += 1
             }
             counts.failed += tasks.count
-            taskEnded(wake: &action.wake, tasks: tasks.count + (action.submitted == nil ? 0 : 1))
+            taskEnded(wake: &action.wakeWaiters, tasks: tasks.count + (action.submitted == nil ? 0 : 1))
             action.fail = tasks
-            action.wake += roomWaiters
+            if runsOut > 0 { action.takeBackRuns = .fail }
+            action.wakeWaiters += roomWaiters
             roomWaiters.removeAll()
         }
-        action.wake += takeExitWaitersIfDone() + takeTerminationWaitersIfDone()
+        action.wakeWaiters += takeExitWaitersIfDone() + takeTerminationWaitersIfDone()
         return action
     }
 
@@ -325,14 +326,26 @@ struct PoolStateMachine {
 
     enum WorkerAction {
         case run(WorkItem)
+        /// The queue is empty but workers hold runs: take the front half of one into this worker's own
+        /// (``WorkerRuns/steal(into:)``), then run them and call ``nextWork(for:wasParked:finished:run:)``
+        /// with ``FinishedTasks/endsRun``, or, if none was found, call ``stealFailed(for:since:run:)`` with
+        /// this number.
+        case steal(since: UInt)
         /// Park until woken, until the deadline if one is given; the worker is on the idle list.
         case park(keepAlive: Bool)
+        /// Complete the task's future, then ask again with ``nextWork(for:wasParked:finished:run:)``
+        /// (after ``taskFinished(_:for:)`` while work is queued, or ``keepAliveExpired(for:)`` that did
+        /// not retire the worker).
+        case askAgain(wasParked: Bool)
+        /// Leave the pool while it goes on: run the worker's cleanups and exit hook, then call
+        /// ``workerRetired()``. `replacement`: first start a thread with this number for the queued work.
+        case retire(replacement: Int?)
         /// The pool is finished with this worker: it exits.
         case exit
     }
 
     /// How many tasks a worker takes from the queue in one trip through the lock while the queue is long:
-    /// at least this many per live worker must be waiting (see ``nextWork(for:wasParked:finished:taking:)``).
+    /// at least this many per live worker must be waiting (see ``nextWork(for:wasParked:finished:run:)``).
     static let runLength = 8
 
     /// How the tasks a worker ran since its last trip through the lock ended.
@@ -342,7 +355,7 @@ struct PoolStateMachine {
         var cancelled = 0
         /// All of them, including those someone else claimed first (`notRun`).
         var total = 0
-        /// They were the worker's run (``WorkerStep/tookRun``), which is now done.
+        /// They were the worker's run (``WorkerStep/tookRun``, or a steal), which is now done.
         var endsRun = false
 
         init() {}
@@ -363,14 +376,14 @@ struct PoolStateMachine {
     }
 
     /// A worker's next step, and the waiters to wake after the lock is released (a submitter for the room
-    /// just freed, `waitUntilIdle` callers, `shutdown(wait: true)` callers). `wake` is empty, and costs no
-    /// allocation, in the common case.
+    /// just freed, `waitUntilIdle` callers, `shutdown(wait: true)` callers, idle workers for the work
+    /// queued). `wake` is empty, and costs no allocation, in the common case.
     struct WorkerStep {
         var action: WorkerAction
         var wake: [any Waker] = []
         /// More entries were queued behind the one this step runs, or the worker took a run of them: it will
         /// come straight back for the next, so it reports how its tasks ended in that same call rather than
-        /// in ``taskFinished``.
+        /// in ``taskFinished(_:for:)``.
         var moreQueued = false
         /// The worker's run was filled: it runs those tasks too before it comes back, and then says so with
         /// ``FinishedTasks/endsRun``.
@@ -379,24 +392,48 @@ struct PoolStateMachine {
 
     /// A worker asks for its next entry, telling how the tasks it ran since its last call ended (none after
     /// a job). `parker` is the worker's own; if the worker is still on the idle list (it woke without being
-    /// picked), it is taken off before it takes work.
+    /// picked), it is taken off before it takes work. `run` is the worker's own, empty, which it holds
+    /// under its lock for this call.
     ///
-    /// When at least ``runLength`` tasks per live worker are queued (and the queue is unbounded), the
-    /// worker also moves the next ``runLength`` − 1 tasks into its `run`, to start one after another
-    /// before it comes back: while the queue is that long no worker would be idle anyway, and the lock
-    /// changes hands once per run instead of once per task. The run stays visible to ``shutdown(cancelFutures:)``,
-    /// ``breakPool(_:)``, ``removeQueued(_:ticket:)`` and ``statistics``; a shorter queue is shared out one task at a
-    /// time. A worker that finds the queue empty steals the front half of another worker's run before it goes
-    /// idle or exits, so no task waits behind another's long task while a worker has nothing to do.
+    /// When at least ``runLength`` tasks per live worker are queued (the queue is unbounded and the pool
+    /// ``takesRuns``), the worker also moves the next ``runLength`` − 1 tasks into `run`, to start one after
+    /// another before it comes back: while the queue is that long no worker would be idle anyway, and the
+    /// lock changes hands once per run instead of once per task. A shorter queue is shared out one task at
+    /// a time. A worker that finds the queue empty while runs are out is told to steal
+    /// (``WorkerAction/steal(since:)``) before it goes idle or exits, so no task waits behind another's
+    /// long task while a worker has nothing to do.
     mutating func nextWork(
-        for parker: Parker, wasParked: Bool, finished: FinishedTasks, taking run: TakenTasks? = nil
+        for parker: Parker, wasParked: Bool, finished: FinishedTasks, run: inout TaskRun
     ) -> WorkerStep {
         var step = WorkerStep(action: .exit)
+        takeBack(finished, wake: &step.wake)
+        return next(step, for: parker, wasParked: wasParked, run: &run, maySteal: true)
+    }
+
+    /// A worker told to steal found no task in any run: it asks for its next entry. It is told to steal
+    /// again only if a run was filled since it was told to steal (`since`, from
+    /// ``WorkerAction/steal(since:)``), which its look may have missed; otherwise no run holds a task
+    /// that has not started, and it takes what is queued, parks or exits.
+    mutating func stealFailed(for parker: Parker, since filled: UInt, run: inout TaskRun) -> WorkerStep {
+        runsOut -= 1
+        return next(WorkerStep(action: .exit), for: parker, wasParked: false, run: &run, maySteal: runsFilled != filled)
+    }
+
+    /// Counts how the tasks a worker reports ended, and gives back its run.
+    private mutating func takeBack(_ finished: FinishedTasks, wake: inout [any Waker]) {
         if finished.total > 0 {
             count(finished)
-            taskEnded(wake: &step.wake, tasks: finished.total)
+            taskEnded(wake: &wake, tasks: finished.total)
         }
         if finished.endsRun { runsOut -= 1 }
+    }
+
+    /// The second half of ``nextWork(for:wasParked:finished:run:)`` and ``stealFailed(for:since:run:)``:
+    /// the worker's next entry, a steal, park or exit, added to `step`.
+    private mutating func next(
+        _ step: consuming WorkerStep, for parker: Parker, wasParked: Bool, run: inout TaskRun, maySteal: Bool
+    ) -> WorkerStep {
+        var step = step
         var arrived = false
         if wasParked {
             if let index = idle.lastIndex(where: { $0 === parker }) {
@@ -409,9 +446,12 @@ struct PoolStateMachine {
         if let item = queue.popFirst() {
             queued -= 1
             if !roomWaiters.isEmpty { step.wake.append(roomWaiters.removeFirst()) }
-            if case .task = item, let run, maxQueued == nil, queue.count >= Self.runLength * Swift.max(1, liveThreads) {
+            if case .task = item, takesRuns, maxQueued == nil,
+                queue.count >= Self.runLength * Swift.max(1, liveThreads)
+            {
                 queued -= run.refill(from: &queue, count: Self.runLength - 1)
                 runsOut += 1
+                runsFilled &+= 1
                 step.tookRun = true
             }
             if arrived { wakeMoreWorkers(into: &step.wake) }
@@ -419,15 +459,9 @@ struct PoolStateMachine {
             step.moreQueued = step.tookRun || !queue.isEmpty
             return step
         }
-        if runsOut > 0, let run, var stolen = steal(for: run) {
-            let first = stolen.removeFirst()
-            if !stolen.isEmpty {
-                run.refill(with: stolen)
-                runsOut += 1
-                step.tookRun = true
-                step.moreQueued = true
-            }
-            step.action = .run(.task(first))
+        if runsOut > 0, takesRuns, maySteal {
+            runsOut += 1  // until it comes back, this worker may hold a run
+            step.action = .steal(since: runsFilled)
             return step
         }
         if lifecycle != .open {
@@ -458,41 +492,42 @@ struct PoolStateMachine {
     /// A worker's task returned; its future is not completed yet. Counts how it ended and, when nothing
     /// is queued, puts the worker on the idle list (or lets it exit after shutdown) now, before anyone
     /// can see the future done: a caller that submits again as soon as `result()` returns then finds an
-    /// idle worker instead of starting a thread. Returns `nil` as the action when work is queued: the
-    /// worker takes it with ``nextWork(for:wasParked:finished:taking:)`` once the future is completed, so
-    /// the entry stays in the queue where a waiting worker can still run it itself. `wake` is for after
-    /// the future is completed.
-    mutating func taskFinished(_ outcome: QueuedTaskOutcome, for parker: Parker) -> (
-        action: WorkerAction?, wake: [any Waker]
-    ) {
-        var wake: [any Waker] = []
+    /// idle worker instead of starting a thread. The action is ``WorkerAction/askAgain`` when work is
+    /// queued (or runs are out): the worker takes it with ``nextWork(for:wasParked:finished:run:)`` once
+    /// the future is completed, so the entry stays in the queue where a waiting worker can still run it
+    /// itself. The step's wake-ups are for after the future is completed.
+    mutating func taskFinished(_ outcome: QueuedTaskOutcome, for parker: Parker) -> WorkerStep {
+        var step = WorkerStep(action: .askAgain(wasParked: false))
         count(outcome)
-        taskEnded(wake: &wake)
-        if !queue.isEmpty || runsOut > 0 { return (nil, wake) }
+        taskEnded(wake: &step.wake)
+        if !queue.isEmpty || runsOut > 0 { return step }
         if lifecycle != .open {
             liveThreads -= 1
-            wake += takeExitWaitersIfDone()
-            return (.exit, wake)
+            step.wake += takeExitWaitersIfDone()
+            step.action = .exit
+            return step
         }
         // At the front, not the back: this worker still has to complete the future and run its callbacks
         // (user code, which may take long) before it parks, so the workers that are parked already are
         // woken first. Picked while still busy, it would hold back every other wake-up until it arrives
         // (see ``dispatch()``).
         idle.insert(parker, at: 0)
-        return (.park(keepAlive: liveThreads > minWorkers), wake)
+        step.action = .park(keepAlive: liveThreads > minWorkers)
+        return step
     }
 
-    /// A worker's keep-alive ran out. It retires if it is still idle, the pool is open with nothing queued,
-    /// and more than ``minWorkers`` threads are alive; returns `false` (and the worker asks for work as
-    /// usual) otherwise. A retiring worker is *leaving* until it calls ``workerRetired()``.
-    mutating func keepAliveExpired(for parker: Parker) -> Bool {
+    /// A worker's keep-alive ran out. It retires (``WorkerAction/retire(replacement:)``) if it is still
+    /// idle, the pool is open with nothing queued, and more than ``minWorkers`` threads are alive;
+    /// otherwise it asks for work as usual (``WorkerAction/askAgain``). A retiring worker is *leaving*
+    /// until it calls ``workerRetired()``.
+    mutating func keepAliveExpired(for parker: Parker) -> WorkerStep {
         guard lifecycle == .open, queue.isEmpty, runsOut == 0, liveThreads > minWorkers,
             let index = idle.lastIndex(where: { $0 === parker })
-        else { return false }
+        else { return WorkerStep(action: .askAgain(wasParked: true)) }
         idle.remove(at: index)
         liveThreads -= 1
         leavingThreads += 1  // until `workerRetired()`
-        return true
+        return WorkerStep(action: .retire(replacement: nil))
     }
 
     private mutating func count(_ finished: FinishedTasks) {
@@ -501,24 +536,15 @@ struct PoolStateMachine {
         counts.cancelled += finished.cancelled
     }
 
-    /// Takes the front half of the first other run that holds tasks not yet started; `nil` if none does.
-    private func steal(for thief: TakenTasks) -> [QueuedTask]? {
-        for victim in runs where victim !== thief {
-            let stolen = victim.stealFront()
-            if !stolen.isEmpty { return stolen }
-        }
-        return nil
-    }
-
-    /// A worker starts: the pool keeps its run, to take back on shutdown, to steal from, or to find a task in.
-    mutating func workerStarted(run: TakenTasks) {
-        runs.append(run)
+    /// A worker starts, before it asks for work.
+    mutating func workerStarted() {
+        workersInLoop += 1
     }
 
     /// A worker exits, after its exit hook; its run is empty. Returns the `awaitTermination` callers to
     /// wake if that was the last one.
-    mutating func workerExited(run: TakenTasks) -> [any Waker] {
-        runs.removeAll { $0 === run }
+    mutating func workerExited() -> [any Waker] {
+        workersInLoop -= 1
         return takeTerminationWaitersIfDone()
     }
 
@@ -541,21 +567,29 @@ struct PoolStateMachine {
     /// (``QueuedTask/noteTicket(_:)``) so that ``removeQueued(_:ticket:)`` finds it in O(1).
     var nextTicket: UInt32 { queue.nextTicket }
 
-    /// A pool worker waits, from inside a task, for a not-yet-started task of the pool: take it out of the
-    /// queue so the worker can run it itself. Also returns a room waiter to wake for the room freed.
-    ///
-    /// - Complexity: O(1) for a task in the queue (found by its `ticket`); a task a worker took into its
-    ///   run is looked for in the runs, at most ``runLength`` tasks per live worker.
-    mutating func removeQueued(_ task: AnyObject, ticket: UInt32) -> (removed: Bool, wake: (any Waker)?) {
-        guard queue.remove(task: task, ticket: ticket) else {
-            // Not in the queue: perhaps in a worker's run (which frees no room in the queue).
-            return (runsOut > 0 && runs.contains { $0.remove(task: task) }, nil)
-        }
-        queued -= 1
-        return (true, roomWaiters.isEmpty ? nil : roomWaiters.removeFirst())
+    /// What a worker waiting for a task of its own pool does.
+    enum HelpAction {
+        /// The task was taken out of the queue: run it here, then call ``ranInline(_:)``. `wake` is a
+        /// submitter waiting for the room this freed.
+        case run(wake: [any Waker])
+        /// Not in the queue, but runs are out: look for it there (``WorkerRuns/remove(task:)``); if found,
+        /// run it here and call ``ranInline(_:)``.
+        case searchRuns
+        /// Not waiting anywhere: it started, or was never this pool's.
+        case none
     }
 
-    /// A task taken out by ``removeQueued(_:ticket:)`` ran on the waiting worker.
+    /// A pool worker waits, from inside a task, for a not-yet-started task of the pool: take it out of the
+    /// queue so the worker can run it itself.
+    ///
+    /// - Complexity: O(1) (the task is found by its `ticket`).
+    mutating func removeQueued(_ task: AnyObject, ticket: UInt32) -> HelpAction {
+        guard queue.remove(task: task, ticket: ticket) else { return runsOut > 0 ? .searchRuns : .none }
+        queued -= 1
+        return .run(wake: roomWaiters.isEmpty ? [] : [roomWaiters.removeFirst()])
+    }
+
+    /// A task taken out by ``removeQueued(_:ticket:)`` (or found in a run) ran on the waiting worker.
     mutating func ranInline(_ outcome: QueuedTaskOutcome) -> [any Waker] {
         var wake: [any Waker] = []
         count(outcome)
@@ -577,8 +611,19 @@ struct PoolStateMachine {
         idleWaiters.removeAll { $0 === waiter }
     }
 
-    // MARK: Shutting down
+    // MARK: Ending work in bulk
 
+    /// What to do with the tasks in the workers' runs (``ShutdownAction/takeBackRuns``).
+    enum RunTakeBack {
+        /// Cancel them (`shutdown(cancelFutures: true)`).
+        case cancel
+        /// Fail them with the pool's error (a broken pool, or no thread could start).
+        case fail
+    }
+
+    /// What the core does after `shutdown`, `breakPool` or `threadDidNotStart`, in this order: take back
+    /// the runs' tasks and cancel or fail them with the queued ones, wake the idle workers and the waiters,
+    /// then report the runs' tasks with ``runTasksTakenBack(_:as:)``.
     struct ShutdownAction {
         /// Idle workers to wake so they see the shutdown and exit.
         var wake: [Parker] = []
@@ -589,10 +634,21 @@ struct PoolStateMachine {
         var cancel: [QueuedTask] = []
         /// Queued tasks to fail with the pool's error, after the lock is released.
         var fail: [QueuedTask] = []
+        /// Workers hold runs: take every task not yet started out of them (``WorkerRuns/removeAll()``),
+        /// before the queued ones in order, do this with them, and report how many with
+        /// ``runTasksTakenBack(_:as:)``.
+        var takeBackRuns: RunTakeBack?
+        /// `threadDidNotStart` only: no worker is left to run the queue, so the submit that asked for the
+        /// thread throws.
+        var noWorkers = false
+        /// `threadDidNotStart` only: the asking submitter's own task, kept out of ``fail``: its `submit`
+        /// throws instead, so the future, which nobody else holds, is cancelled quietly rather than failed
+        /// unread.
+        var submitted: QueuedTask?
     }
 
-    /// `shutdown`: takes no more tasks; with `cancelFutures`, hands back every queued task to cancel (jobs
-    /// stay: they must run).
+    /// `shutdown`: takes no more tasks; with `cancelFutures`, hands back every queued task to cancel, and
+    /// has the runs taken back (jobs stay: they must run).
     mutating func shutdown(cancelFutures: Bool) -> ShutdownAction {
         if lifecycle == .open { lifecycle = .shutDown }
         var action = ShutdownAction()
@@ -600,20 +656,36 @@ struct PoolStateMachine {
             action.cancel = removeQueuedTasks()
             counts.cancelled += action.cancel.count
             taskEnded(wake: &action.wakeWaiters, tasks: action.cancel.count)
+            if runsOut > 0 { action.takeBackRuns = .cancel }
         }
         releaseSleepers(into: &action)
         action.wakeWaiters += takeTerminationWaitersIfDone()
         return action
     }
 
-    /// An initializer threw: the pool breaks, and every queued task fails.
+    /// An initializer threw: the pool breaks, and every queued task fails, those in runs too.
     mutating func breakPool(_ message: String) -> ShutdownAction {
         if case .broken = lifecycle {} else { lifecycle = .broken(message) }
         var action = ShutdownAction()
         action.fail = removeQueuedTasks()
         counts.failed += action.fail.count
         taskEnded(wake: &action.wakeWaiters, tasks: action.fail.count)
+        if runsOut > 0 { action.takeBackRuns = .fail }
         releaseSleepers(into: &action)
+        action.wakeWaiters += takeTerminationWaitersIfDone()
+        return action
+    }
+
+    /// The core took `count` tasks out of the workers' runs for a ``ShutdownAction/takeBackRuns`` and
+    /// cancelled or failed them: they are counted, and the waiters they free are handed back to wake.
+    mutating func runTasksTakenBack(_ count: Int, as takeBack: RunTakeBack) -> ShutdownAction {
+        var action = ShutdownAction()
+        guard count > 0 else { return action }
+        switch takeBack {
+        case .cancel: counts.cancelled += count
+        case .fail: counts.failed += count
+        }
+        taskEnded(wake: &action.wakeWaiters, tasks: count)
         action.wakeWaiters += takeTerminationWaitersIfDone()
         return action
     }
@@ -628,10 +700,10 @@ struct PoolStateMachine {
         roomWaiters.removeAll()
     }
 
-    /// Removes the queued tasks, and those in workers' runs, keeping the jobs in order.
+    /// Removes the queued tasks, keeping the jobs in order.
     private mutating func removeQueuedTasks() -> [QueuedTask] {
-        var tasks: [QueuedTask] = runs.flatMap { $0.removeAll() }  // taken before the queued ones
-        tasks.reserveCapacity(tasks.count + queued)
+        var tasks: [QueuedTask] = []
+        tasks.reserveCapacity(queued)
         for item in queue.removeAll() {
             switch item {
             case .task(let task): tasks.append(task)
@@ -669,34 +741,23 @@ struct PoolStateMachine {
 
     // MARK: Retiring after maxTasksPerWorker tasks
 
-    /// What a worker retiring after its last allowed task does, after the lock is released.
-    struct Retirement {
-        /// Waiters freed by the tasks it reports (room, idleness), to wake at once.
-        var wake: [any Waker] = []
-        /// Start a replacement thread with this number: work is queued and the worker is leaving.
-        var startThread: Int?
-    }
-
     /// A worker ran its ``ThreadPoolConfiguration/maxTasksPerWorker`` tasks (reporting how those since its
     /// last call ended): it leaves the idle list and the thread count and becomes *leaving* until
     /// ``workerRetired()``. If entries are queued, a replacement thread starts at once, before the leaving
-    /// worker runs its cleanups; otherwise the next submit starts one as usual.
-    mutating func workerRetiring(_ parker: Parker, finished: FinishedTasks) -> Retirement {
-        var retirement = Retirement()
-        if finished.total > 0 {
-            count(finished)
-            taskEnded(wake: &retirement.wake, tasks: finished.total)
-        }
-        if finished.endsRun { runsOut -= 1 }
+    /// worker runs its cleanups (``WorkerAction/retire(replacement:)``); otherwise the next submit starts one
+    /// as usual. The step's wake-ups are the waiters freed by the tasks it reports (room, idleness).
+    mutating func workerRetiring(_ parker: Parker, finished: FinishedTasks) -> WorkerStep {
+        var step = WorkerStep(action: .retire(replacement: nil))
+        takeBack(finished, wake: &step.wake)
         if let index = idle.lastIndex(where: { $0 === parker }) {
             idle.remove(at: index)
         }
         liveThreads -= 1
         leavingThreads += 1
         if queued > 0, liveThreads < maxWorkers, case .startThread(let number) = startThread() {
-            retirement.startThread = number
+            step.action = .retire(replacement: number)
         }
-        return retirement
+        return step
     }
 
     /// A retiring worker (``workerRetiring(_:finished:)`` or ``keepAliveExpired(for:)``) ran its cleanups
@@ -712,7 +773,8 @@ struct PoolStateMachine {
     /// Shut down (or broken), nothing queued or running, and every worker has left: its exit hook has run
     /// and it is off the pool's books. Jobs of Swift tasks enqueued later start a thread again.
     var isTerminated: Bool {
-        lifecycle != .open && liveThreads == 0 && leavingThreads == 0 && runs.isEmpty && queued == 0 && unfinished == 0
+        lifecycle != .open && liveThreads == 0 && leavingThreads == 0 && workersInLoop == 0 && queued == 0
+            && unfinished == 0
     }
 
     /// `awaitTermination`: returns `false` if the pool is terminated, else registers `waiter` and returns

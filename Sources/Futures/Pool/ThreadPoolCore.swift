@@ -19,20 +19,6 @@ final class ThreadPoolCore: Sendable {
     /// Checked once per submit, so a pool that uses none of them pays one branch.
     @usableFromInline let decoratesFutures: Bool
 
-    /// How many times an idle worker checks for a wake-up (yielding the processor between checks) before
-    /// it sleeps: a task that arrives within that window, some tens of microseconds, costs no wake-up
-    /// system call and no context switch.
-    static let idleSpins = 100
-
-    /// At most this many idle workers of a pool spin at once, so idle workers never crowd out the threads
-    /// doing work: half the processors the process may run on, at least one — and none on a single
-    /// processor (a container limited to one core, `taskset -c 0`), where a spinning worker only delays the
-    /// thread that would hand it work.
-    static let maxSpinners: Int = {
-        let processors = PlatformProcess.schedulableProcessorCount
-        return processors <= 1 ? 0 : max(1, processors / 2)
-    }()
-
     /// Worker threads not yet joined or detached. Guarded apart from `state`: starting and joining
     /// threads is slow and needs no pool state.
     private let threads = Locked<[PlatformThread]>([])
@@ -41,16 +27,13 @@ final class ThreadPoolCore: Sendable {
     /// ``startThreads(with:)`` to make starting fail. Read once per thread start, never per task.
     private let threadStarter = Locked<ThreadStarter>(PlatformThread.start)
 
-    /// Idle workers spinning now.
-    private let spinners = Atomic<Int>(0)
+    /// Every live worker's run of tasks, kept here beside the threads for what looks across them:
+    /// stealing, taking them back on shutdown, finding a task for a waiting worker, counting them (see
+    /// ``PoolStateMachine``, "Runs").
+    let runs = WorkerRuns()
 
-    /// Spins for a wake-up if fewer than ``maxSpinners`` workers spin already. Returns whether the
-    /// worker was woken; if not, it parks as usual.
-    private func spinWhileIdle(_ parker: Parker) -> Bool {
-        defer { spinners.wrappingSubtract(1, ordering: .relaxed) }
-        guard spinners.wrappingAdd(1, ordering: .relaxed).newValue <= Self.maxSpinners else { return false }
-        return parker.spin(Self.idleSpins)
-    }
+    /// Idle workers spinning now (see ``spinWhileIdle(_:)``).
+    let spinners = Atomic<Int>(0)
 
     init(
         maxWorkers: Int, threadNamePrefix: String, initializer: (@Sendable () throws -> Void)?,
@@ -58,7 +41,9 @@ final class ThreadPoolCore: Sendable {
     ) {
         state = ContendedLock(
             PoolStateMachine(
-                maxWorkers: maxWorkers, maxQueued: configuration.maxQueued, minWorkers: configuration.minWorkers),
+                maxWorkers: maxWorkers, maxQueued: configuration.maxQueued, minWorkers: configuration.minWorkers,
+                // With `maxTasksPerWorker` a worker takes one task at a time, to stop right at its limit.
+                takesRuns: configuration.maxTasksPerWorker == nil),
             watched: true)
         self.threadNamePrefix = threadNamePrefix
         self.initializer = initializer
@@ -118,14 +103,12 @@ final class ThreadPoolCore: Sendable {
         // where a worker may already be touching it. Its identity picks it out if no thread can start.
         let identity = ObjectIdentifier(task.object)
         var entry: QueuedTask? = consume task
-        if let action = try state.withLock({ state throws(ExecutorError) in
+        let action = try state.withLock { state throws(ExecutorError) in
             entry?.noteTicket(state.nextTicket)
             return try state.submit(taking: &entry)
-        }) {
-            try perform(action, submitted: identity)
-        } else if let task = entry.take() {
-            try submitToFullQueue(task)
         }
+        guard case .full = action, let task = entry.take() else { return try perform(action, submitted: identity) }
+        try submitToFullQueue(task)
     }
 
     private func submitToFullQueue(_ task: QueuedTask) throws {
@@ -140,12 +123,11 @@ final class ThreadPoolCore: Sendable {
             if WorkerContext.currentPool === self { return runOnCaller(task) }
             let parker = Parker.current
             while true {
-                if let action = try state.withLock({ state throws(ExecutorError) in
+                let action = try state.withLock { state throws(ExecutorError) in
                     task.noteTicket(state.nextTicket)
                     return try state.submit(task, orWait: parker)
-                }) {
-                    return try perform(action, submitted: ObjectIdentifier(task.object))
                 }
+                guard case .full = action else { return try perform(action, submitted: ObjectIdentifier(task.object)) }
                 parker.park()
                 _ = state.withLock { $0.roomWaitEnded(parker, abandoning: false) }
             }
@@ -164,24 +146,21 @@ final class ThreadPoolCore: Sendable {
     func submitWaitingForRoom(_ task: QueuedTask) async throws {
         try Task.checkCancellation()
         // Room at once (always, with an unbounded queue): no waiter to make.
-        if let action = try state.withLock({ state throws(ExecutorError) in
+        let action = try state.withLock { state throws(ExecutorError) in
             task.noteTicket(state.nextTicket)
             return try state.submit(task)
-        }) {
-            return try perform(action, submitted: ObjectIdentifier(task.object))
         }
+        guard case .full = action else { return try perform(action, submitted: ObjectIdentifier(task.object)) }
         while true {
             let event = AsyncEvent()
-            if let action = try state.withLock({ state throws(ExecutorError) in
+            let action = try state.withLock { state throws(ExecutorError) in
                 task.noteTicket(state.nextTicket)
                 return try state.submit(task, orWait: event)
-            }) {
-                return try perform(action, submitted: ObjectIdentifier(task.object))
             }
+            guard case .full = action else { return try perform(action, submitted: ObjectIdentifier(task.object)) }
             await event.waitUnlessCancelled()
             let cancelled = Task.isCancelled
-            let next = state.withLock { $0.roomWaitEnded(event, abandoning: cancelled) }
-            next?.wake()
+            state.withLock { $0.roomWaitEnded(event, abandoning: cancelled) }.forEach { $0.wake() }
             if cancelled { throw CancellationError() }
         }
     }
@@ -193,13 +172,14 @@ final class ThreadPoolCore: Sendable {
         try? perform(state.withLock { $0.enqueue(job) })
     }
 
-    /// Carries out a submit's action. `submitted` is the submitted task's object, if a task was submitted.
+    /// Carries out a submit's action (``PoolStateMachine/SubmitAction/full`` is the caller's to handle).
+    /// `submitted` is the submitted task's object, if a task was submitted.
     ///
     /// - Throws: ``ThreadStartError`` if a thread was to start and could not, with no
     ///   other worker running.
     private func perform(_ action: PoolStateMachine.SubmitAction, submitted: ObjectIdentifier? = nil) throws {
         switch action {
-        case .none: break
+        case .none, .full: break
         case .wake(let parker): parker.unpark()
         case .startThread(let number): try startWorker(number: number, submitted: submitted)
         }
@@ -217,7 +197,7 @@ final class ThreadPoolCore: Sendable {
     /// backs off from starting more; with none left, every queued task fails with
     /// ``ThreadStartError``, and so does this call, for the submit that asked
     /// (`submitted`, whose own task is cancelled quietly: that submit throws, so nobody holds its future).
-    private func startWorker(number: Int, submitted: ObjectIdentifier?) throws(ThreadStartError) {
+    func startWorker(number: Int, submitted: ObjectIdentifier?) throws(ThreadStartError) {
         let name = WorkerThread.name(prefix: threadNamePrefix, number: number)
         let starter = threadStarter.withLock { $0 }
         // Registered under the lock it is started in, so a worker that retires at once finds itself.
@@ -227,9 +207,7 @@ final class ThreadPoolCore: Sendable {
         guard case .failure(let error) = started else { return }
         let failure = ThreadStartError("could not start a worker thread: \(error)")
         let action = state.withLock { $0.threadDidNotStart(submitted: submitted) }
-        action.submitted?.cancelQueued()
-        action.fail.forEach { $0.failQueued(failure) }
-        action.wake.forEach { $0.wake() }
+        perform(action, failure: failure)
         if action.noWorkers { throw failure }
     }
 
@@ -238,7 +216,7 @@ final class ThreadPoolCore: Sendable {
     /// `shutdown(wait: true)` can take the list to join this thread between that decision and the detach
     /// (joining a thread that then detaches itself is undefined; the thread sanitizer stops on it).
     @discardableResult
-    private func detachCurrentWorker(if leaves: () -> Bool = { true }) -> Bool {
+    func detachCurrentWorker(if leaves: () -> Bool = { true }) -> Bool {
         let current = PlatformThread.current
         return threads.withLock { threads in
             guard leaves() else { return false }
@@ -269,141 +247,54 @@ final class ThreadPoolCore: Sendable {
         joinWorkerThreads()
     }
 
-    /// The body of every worker thread: its loop, with the thread's ``WorkerLocal`` values reachable from
-    /// the tasks it runs.
-    private func runWorker(name: String) {
-        let locals = WorkerLocalStorage()
-        WorkerLocalStorage.$current.withValue(locals) { runWorkerLoop(name: name, locals: locals) }
-    }
+    // MARK: Statistics
 
-    private func runWorkerLoop(name: String, locals: WorkerLocalStorage) {
-        WorkerContext.enter(self)
-        let hooks = configuration.hooks
-        hooks.workerStarted?(name)
-        let parker = Parker()
-        if let initializer {
-            do {
-                try initializer()
-            } catch {
-                breakPool(error)
-            }
-        }
-        let run = TakenTasks()
-        // With `maxTasksPerWorker` the worker takes one task at a time (no runs), to stop right at its limit.
-        let takeRuns: TakenTasks? = configuration.maxTasksPerWorker == nil ? run : nil
-        var tasksLeft = configuration.maxTasksPerWorker ?? .max
-        var step = state.withLock { state in
-            state.workerStarted(run: run)
-            return state.nextWork(for: parker, wasParked: false, finished: .init(), taking: takeRuns)
-        }
-        defer { state.withLock { $0.workerExited(run: run) }.forEach { $0.wake() } }
-        while true {
-            // Moved out, not copied, so the entry is not retained and released once more per task.
-            let wake = step.wake, moreQueued = step.moreQueued, tookRun = step.tookRun
-            let action = (consume step).action
-            switch consume action {
-            case .run(.task(let task)) where moreQueued:
-                wake.forEach { $0.wake() }
-                // More work is waiting, or this worker took a run of it: it runs the run's tasks one after
-                // another, then one lock acquisition both counts them and takes what comes next. (If other
-                // workers drain the queue meanwhile, this one goes idle just after its future completes rather
-                // than just before; the counts still move with `unfinished`, so `waitUntilIdle` holds.)
-                var finished = PoolStateMachine.FinishedTasks(Self.runAndRelease(consume task))
-                if tookRun {
-                    while let next = run.next() { finished.add(Self.runAndRelease(next)) }
-                    finished.endsRun = true
-                }
-                tasksLeft -= finished.succeeded + finished.failed
-                if tasksLeft <= 0 { return retire(name: name, parker: parker, finished: finished, locals: locals) }
-                step = state.withLock {
-                    $0.nextWork(for: parker, wasParked: false, finished: finished, taking: takeRuns)
-                }
-            case .run(.task(let task)):
-                wake.forEach { $0.wake() }
-                // With nothing queued, the worker goes idle before the future is completed (see
-                // `taskFinished`); the wake-ups (such as `waitUntilIdle` callers) wait until it is.
-                var finished: (action: PoolStateMachine.WorkerAction?, wake: [any Waker])?
-                task.runQueued { outcome in
-                    tasksLeft -= outcome.ranWork ? 1 : 0
-                    finished = state.withLock { $0.taskFinished(outcome, for: parker) }
-                }
-                if tasksLeft <= 0, !(finished?.action?.isExit ?? false) {
-                    finished?.wake.forEach { $0.wake() }
-                    return retire(name: name, parker: parker, finished: .init(), locals: locals)
-                }
-                if let finished, let action = finished.action {
-                    step = PoolStateMachine.WorkerStep(action: action, wake: finished.wake)
-                } else {
-                    finished?.wake.forEach { $0.wake() }
-                    step = state.withLock {
-                        $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: takeRuns)
-                    }
-                }
-            case .run(.job(let job)):
-                wake.forEach { $0.wake() }
-                job.runSynchronously(on: jobExecutor ?? asUnownedTaskExecutor())
-                step = state.withLock {
-                    $0.nextWork(for: parker, wasParked: false, finished: .init(), taking: takeRuns)
-                }
-            case .park(let keepAlive):
-                wake.forEach { $0.wake() }
-                if !spinWhileIdle(parker) {
-                    if keepAlive, let duration = configuration.keepAlive {
-                        if !parker.park(until: Deadline.after(duration)),
-                            detachCurrentWorker(if: { state.withLock { $0.keepAliveExpired(for: parker) } })
-                        {
-                            locals.close()
-                            hooks.workerExiting?(name)
-                            WorkerContext.leave()
-                            state.withLock { $0.workerRetired() }.forEach { $0.wake() }
-                            return
-                        }
-                    } else {
-                        parker.park()
-                    }
-                }
-                step = state.withLock { $0.nextWork(for: parker, wasParked: true, finished: .init(), taking: takeRuns) }
-            case .exit:
-                locals.close()
-                hooks.workerExiting?(name)
-                WorkerContext.leave()
-                wake.forEach { $0.wake() }
-                return
-            }
+    /// The machine's statistics, with the tasks that workers took into their runs and have not started
+    /// counted as queued (to the user they still are). While runs are out, the machine is read with every
+    /// run held (``WorkerRuns/withEveryRunHeld(_:)``), so the figures are still one snapshot.
+    var statistics: ThreadPoolStatistics {
+        let (statistics, runsOut) = state.withLock { ($0.statistics, $0.runsOut) }
+        guard runsOut > 0 else { return statistics }
+        return runs.withEveryRunHeld { unstarted in
+            var withRuns = state.withLock { $0.statistics }
+            withRuns.queued += unstarted
+            return withRuns
         }
     }
 
-    /// The worker ran its ``ThreadPoolConfiguration/maxTasksPerWorker`` tasks (`finished` says how those not
-    /// yet reported ended): it leaves the pool, which starts a replacement at once if work is queued, then
-    /// runs its ``WorkerLocal`` cleanups and exit hook. `shutdown(wait: true)` waits for those.
-    private func retire(
-        name: String, parker: Parker, finished: PoolStateMachine.FinishedTasks, locals: WorkerLocalStorage
+    // MARK: Ending work in bulk
+
+    /// Carries out what `shutdown`, `breakPool` or `threadDidNotStart` returned, after the lock: takes the
+    /// runs' tasks back if asked (before the queued ones, which they preceded in the queue), cancels or
+    /// fails them, wakes the idle workers and the waiters, and reports the runs' tasks to the machine.
+    ///
+    /// - Parameters:
+    ///   - failure: the error failed tasks fail with.
+    ///   - cancel: cancels one task; ``shutdownNow()`` also collects the futures it cancels.
+    func perform(
+        _ action: PoolStateMachine.ShutdownAction, failure: any Error,
+        cancel: (QueuedTask) -> Void = { $0.cancelQueued() }
     ) {
-        // Detached while the pool still counts the worker, so no `shutdown(wait: true)` can be joining it.
-        detachCurrentWorker()
-        let retirement = state.withLock { $0.workerRetiring(parker, finished: finished) }
-        retirement.wake.forEach { $0.wake() }
-        // If the replacement cannot start, `startWorker` has already failed what would be left waiting.
-        if let number = retirement.startThread { try? startWorker(number: number, submitted: nil) }
-        locals.close()
-        configuration.hooks.workerExiting?(name)
-        WorkerContext.leave()
-        state.withLock { $0.workerRetired() }.forEach { $0.wake() }
-    }
-
-    /// Runs `task` and lets go of it at once: the worker holds no finished future (and so no result) while
-    /// it goes on with the rest of its run.
-    private static func runAndRelease(_ task: consuming QueuedTask) -> QueuedTaskOutcome {
-        task.runQueued()
-    }
-
-    private func breakPool(_ error: any Error) {
-        let message = "a thread initializer failed, the pool takes no more work: \(error)"
-        let action = state.withLock { $0.breakPool(message) }
-        let failure = ExecutorError.broken(message)
+        let takenBack = action.takeBackRuns == nil ? [] : runs.removeAll()
+        switch action.takeBackRuns {
+        case .cancel?: takenBack.forEach(cancel)
+        case .fail?: takenBack.forEach { $0.failQueued(failure) }
+        case nil: break
+        }
+        action.cancel.forEach(cancel)
         action.fail.forEach { $0.failQueued(failure) }
+        action.submitted?.cancelQueued()
         action.wake.forEach { $0.unpark() }
         action.wakeWaiters.forEach { $0.wake() }
+        if let takeBack = action.takeBackRuns {
+            perform(state.withLock { $0.runTasksTakenBack(takenBack.count, as: takeBack) }, failure: failure)
+        }
+    }
+
+    /// A thread initializer threw: the pool breaks, and every task not started fails.
+    func breakPool(_ error: any Error) {
+        let message = "a thread initializer failed, the pool takes no more work: \(error)"
+        perform(state.withLock { $0.breakPool(message) }, failure: ExecutorError.broken(message))
     }
 
     // MARK: Waiting for idleness
@@ -448,10 +339,7 @@ final class ThreadPoolCore: Sendable {
     // MARK: Shutting down
 
     func shutdown(wait: Bool, cancelFutures: Bool) {
-        let action = state.withLock { $0.shutdown(cancelFutures: cancelFutures) }
-        action.cancel.forEach { $0.cancelQueued() }
-        action.wake.forEach { $0.unpark() }
-        action.wakeWaiters.forEach { $0.wake() }
+        perform(state.withLock { $0.shutdown(cancelFutures: cancelFutures) }, failure: ExecutorError.shutDown)
         if wait {
             waitForWorkersToExit()
             // A worker waiting here from inside a task must not join: another worker may be waiting in

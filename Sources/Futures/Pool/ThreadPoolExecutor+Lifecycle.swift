@@ -126,21 +126,14 @@ extension ThreadPoolCore {
 
     /// `shutdown(wait: false, cancelFutures: true)` that returns the futures it cancelled.
     func shutdownNow() -> [AnyFuture] {
-        let action = state.withLock { $0.shutdown(cancelFutures: true) }
         var cancelled: [AnyFuture] = []
-        cancelled.reserveCapacity(action.cancel.count)
-        for task in action.cancel {
+        perform(state.withLock { $0.shutdown(cancelFutures: true) }, failure: ExecutorError.shutDown) { task in
             // Every task of a pool is a future; one the user cancelled before kept its place in the queue.
-            guard let target = task.object as? any WaitTarget else {
-                task.cancelQueued()
-                continue
-            }
+            guard let target = task.object as? any WaitTarget else { return task.cancelQueued() }
             let wasDone = target.completionStatus.isDone
             task.cancelQueued()
             if !wasDone, target.completionStatus == .cancelled { cancelled.append(AnyFuture(target: target)) }
         }
-        action.wake.forEach { $0.unpark() }
-        action.wakeWaiters.forEach { $0.wake() }
         return cancelled
     }
 }
@@ -152,12 +145,5 @@ extension QueuedTaskOutcome {
         case .succeeded, .failed: return true
         case .cancelled, .notRun: return false
         }
-    }
-}
-
-extension PoolStateMachine.WorkerAction {
-    var isExit: Bool {
-        if case .exit = self { return true }
-        return false
     }
 }

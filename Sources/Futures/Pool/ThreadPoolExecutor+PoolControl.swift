@@ -3,14 +3,15 @@
 extension ThreadPoolExecutor {
     /// A consistent snapshot of the pool's threads, queue and task counts.
     ///
-    /// Cheap: one lock and a copy of a few integers; safe from any thread, as often as you like.
+    /// Cheap: one lock and a copy of a few integers (and, while workers hold runs of tasks taken from a
+    /// long queue, a look at each worker's run); safe from any thread, as often as you like.
     ///
     /// ```swift
     /// let stats = pool.statistics
     /// print("\(stats.busyThreads)/\(stats.threads) busy, \(stats.queued) queued, \(stats.failed) failed")
     /// ```
     public var statistics: ThreadPoolStatistics {
-        core.state.withLock { $0.statistics }
+        core.statistics
     }
 
     /// Blocks until every task submitted so far has finished: none is queued or running.

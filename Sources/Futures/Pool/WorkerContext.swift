@@ -45,15 +45,22 @@ extension Future {
 }
 
 extension ThreadPoolCore {
-    /// On a worker of this pool: if `task` waits in the queue, takes it out and runs it on this thread.
-    /// Returns whether it ran. `ticket` reads the ticket the future was queued with; it is called with the
-    /// pool's lock held, which guards that field.
+    /// On a worker of this pool: if `task` waits in the queue or in a worker's run, takes it out and runs
+    /// it on this thread. Returns whether it ran. `ticket` reads the ticket the future was queued with; it
+    /// is called with the pool's lock held, which guards that field.
     ///
-    /// - Complexity: O(1) (see ``PoolStateMachine/removeQueued(_:ticket:)``).
+    /// - Complexity: O(1) for a task in the queue (see ``PoolStateMachine/removeQueued(_:ticket:)``); a
+    ///   task a worker took into its run is looked for in the runs, at most
+    ///   ``PoolStateMachine/runLength`` tasks per live worker, and only while runs are out.
     func runIfQueued(_ task: QueuedTask, ticket: () -> UInt32) -> Bool {
-        let (removed, roomWaiter) = state.withLock { $0.removeQueued(task.object, ticket: ticket()) }
-        guard removed else { return false }
-        roomWaiter?.wake()
+        switch state.withLock({ $0.removeQueued(task.object, ticket: ticket()) }) {
+        case .run(let wake):
+            wake.forEach { $0.wake() }
+        case .searchRuns:
+            guard runs.remove(task: task.object) else { return false }
+        case .none:
+            return false
+        }
         let outcome = task.runQueued()
         state.withLock { $0.ranInline(outcome) }.forEach { $0.wake() }
         return true

@@ -291,10 +291,9 @@ import Testing
     @Test func stateMachineTerminatesWhenTheLastWorkerHasLeft() throws {
         var machine = PoolStateMachine(maxWorkers: 1)
         let worker = Parker()
-        let run = TakenTasks()
         let waiter = Parker()
-        guard case .startThread(0)? = try machine.submit(fakeTask()) else { Issue.record("starts a thread"); return }
-        machine.workerStarted(run: run)
+        guard case .startThread(0) = try machine.submit(fakeTask()) else { Issue.record("starts a thread"); return }
+        machine.workerStarted()
         guard case .run = machine.nextWork(for: worker, wasParked: false, finished: .init()).action else {
             Issue.record("runs the task"); return
         }
@@ -307,7 +306,7 @@ import Testing
         }
         #expect(machine.liveThreads == 0)
         #expect(!machine.isTerminated, "the worker has not left yet (its exit hook runs now)")
-        let woken = machine.workerExited(run: run)
+        let woken = machine.workerExited()
         #expect(machine.isTerminated)
         #expect(woken.count == 1 && woken.first === waiter)
     }
@@ -318,11 +317,13 @@ import Testing
         let exitWaiter = Parker()
         _ = try machine.submit(fakeTask())
         _ = machine.nextWork(for: worker, wasParked: false, finished: .init())
-        guard case PoolStateMachine.SubmitAction.none? = try machine.submit(fakeTask()) else {
+        guard case PoolStateMachine.SubmitAction.none = try machine.submit(fakeTask()) else {
             Issue.record("at the limit: no thread starts"); return
         }
         let retirement = machine.workerRetiring(worker, finished: .init(.succeeded))
-        #expect(retirement.startThread == 1, "a replacement for the queued task")
+        guard case .retire(replacement: 1) = retirement.action else {
+            Issue.record("a replacement for the queued task"); return
+        }
         #expect(machine.liveThreads == 1 && machine.statistics.completed == 1)
         _ = machine.shutdown(cancelFutures: false)
         let waitsForExit = machine.awaitExit(exitWaiter, callerIsWorker: false)
@@ -340,11 +341,13 @@ import Testing
         let worker = Parker()
         _ = try machine.submit(fakeTask())
         _ = machine.nextWork(for: worker, wasParked: false, finished: .init())
-        guard case .park? = machine.taskFinished(.succeeded, for: worker).action else { Issue.record("idle"); return }
+        guard case .park = machine.taskFinished(.succeeded, for: worker).action else { Issue.record("idle"); return }
         let retirement = machine.workerRetiring(worker, finished: .init())
-        #expect(retirement.startThread == nil, "nothing queued: the next submit starts a thread")
+        guard case .retire(replacement: nil) = retirement.action else {
+            Issue.record("nothing queued: no replacement; the next submit starts a thread"); return
+        }
         #expect(machine.statistics.idleThreads == 0 && machine.liveThreads == 0)
-        guard case .startThread(1)? = try machine.submit(fakeTask()) else { Issue.record("starts a thread"); return }
+        guard case .startThread(1) = try machine.submit(fakeTask()) else { Issue.record("starts a thread"); return }
     }
 }
 

@@ -40,6 +40,9 @@ struct PoolStateMachineExplorationTests {
         case submit, submitBurst, cancelNewest, helpOldest
         case shutdown(wait: Bool, cancelFutures: Bool)
         case breakPool, awaitIdle
+        /// The core's second half of a shutdown or break that asked for the runs back: take them back and
+        /// report them (other events can come between the two halves, as on real threads).
+        case takeBackRuns
         case startThread(Int)
         case failThreadStart(Int)
         case act(Int)
@@ -81,6 +84,10 @@ struct PoolStateMachineExplorationTests {
         var tracked: [Tracked] = []
         var waiters: [FlagWaker] = []
         var brokenOrShut = false
+        /// The workers' runs, as the core keeps them.
+        let runs = WorkerRuns()
+        /// A shutdown or break asked for the runs back, and the core has not done it yet.
+        var pendingTakeBack: [PoolStateMachine.RunTakeBack] = []
 
         init(maxWorkers: Int, maxQueued: Int?) {
             machine = PoolStateMachine(maxWorkers: maxWorkers, maxQueued: maxQueued)
@@ -97,6 +104,7 @@ struct PoolStateMachineExplorationTests {
         func perform(_ action: PoolStateMachine.SubmitAction) {
             switch action {
             case .none: break
+            case .full: Issue.record("a full queue is handled by the submitter")
             case .wake(let parker): worker(parker)?.woken = true
             case .startThread(let number):
                 #expect(number == workers.count, "threads are numbered in order")
@@ -109,6 +117,22 @@ struct PoolStateMachineExplorationTests {
             wake(action.wakeWaiters)
             action.cancel.forEach { $0.cancelQueued() }
             action.fail.forEach { $0.failQueued(ExecutorError.broken("test")) }
+            action.submitted?.cancelQueued()
+            if let takeBack = action.takeBackRuns { pendingTakeBack.append(takeBack) }
+        }
+
+        /// What `ThreadPoolCore.perform(_:failure:)` does after the lock for a shutdown that asked for the
+        /// runs back.
+        func takeBackRuns() {
+            let takeBack = pendingTakeBack.removeFirst()
+            let tasks = runs.removeAll()
+            for task in tasks {
+                switch takeBack {
+                case .cancel: task.cancelQueued()
+                case .fail: task.failQueued(ExecutorError.broken("test"))
+                }
+            }
+            perform(machine.runTasksTakenBack(tasks.count, as: takeBack))
         }
 
         func submit() {
@@ -124,11 +148,12 @@ struct PoolStateMachineExplorationTests {
             let task = future.queuedTask
             task.noteTicket(machine.nextTicket)
             do {
-                if let action = try machine.submit(task) {
+                let action = try machine.submit(task)
+                if case .full = action {
+                    machine.rejectFull()
+                } else {
                     self.tracked.append(tracked)
                     perform(action)
-                } else {
-                    machine.rejectFull()
                 }
             } catch {
                 #expect(brokenOrShut, "only a closed pool refuses work")
@@ -142,6 +167,7 @@ struct PoolStateMachineExplorationTests {
             case .submitBurst: return machine.maxQueued == nil
             case .cancelNewest, .helpOldest: return tracked.contains { $0.future.state == .pending }
             case .shutdown, .breakPool: return true
+            case .takeBackRuns: return !pendingTakeBack.isEmpty
             case .startThread(let index), .failThreadStart(let index):
                 guard index < workers.count, case .starting = workers[index].phase else { return false }
                 return true
@@ -167,12 +193,15 @@ struct PoolStateMachineExplorationTests {
                 // A worker waiting, from inside a task, for this pool's oldest pending future.
                 guard let target = tracked.first(where: { $0.future.state == .pending }) else { return }
                 let task = target.future.queuedTask
-                let (removed, roomWaiter) = machine.removeQueued(task.object, ticket: target.future.queueTicket)
-                if let roomWaiter { wake([roomWaiter]) }
-                if removed {
-                    let outcome = task.runQueued()
-                    wake(machine.ranInline(outcome))
+                switch machine.removeQueued(task.object, ticket: target.future.queueTicket) {
+                case .run(let roomWaiter):
+                    wake(roomWaiter)
+                case .searchRuns:
+                    guard runs.remove(task: task.object) else { return }
+                case .none:
+                    return
                 }
+                wake(machine.ranInline(task.runQueued()))
             case .shutdown(let wait, let cancelFutures):
                 brokenOrShut = true
                 perform(machine.shutdown(cancelFutures: cancelFutures))
@@ -186,17 +215,18 @@ struct PoolStateMachineExplorationTests {
             case .awaitIdle:
                 let waiter = FlagWaker()
                 if machine.awaitIdle(waiter) { waiters.append(waiter) }
+            case .takeBackRuns:
+                takeBackRuns()
             case .startThread(let index):
                 let worker = workers[index]
-                machine.workerStarted(run: worker.run)
+                runs.add(worker.run)
+                machine.workerStarted()
                 worker.phase = .ready(
                     machine.nextWork(for: worker.parker, wasParked: false, finished: .init(), taking: worker.run))
             case .failThreadStart(let index):
                 let worker = workers[index]
                 worker.phase = .exited
-                let action = machine.threadDidNotStart(submitted: nil)
-                action.fail.forEach { $0.failQueued(ThreadStartError("test")) }
-                wake(action.wake)
+                perform(machine.threadDidNotStart(submitted: nil))
             case .act(let index):
                 act(workers[index])
             }
@@ -235,23 +265,32 @@ struct PoolStateMachineExplorationTests {
                                 for: worker.parker, wasParked: false, finished: finished, taking: worker.run))
                     }
                 case .run(.task(let task)):
-                    var finished: (action: PoolStateMachine.WorkerAction?, wake: [any Waker])?
+                    var finished: PoolStateMachine.WorkerStep?
                     task.runQueued { outcome in finished = machine.taskFinished(outcome, for: worker.parker) }
-                    if let finished, let action = finished.action {
-                        worker.phase = .ready(PoolStateMachine.WorkerStep(action: action, wake: finished.wake))
-                    } else {
-                        wake(finished?.wake ?? [])
-                        worker.phase = .ready(
-                            machine.nextWork(
-                                for: worker.parker, wasParked: false, finished: .init(), taking: worker.run))
-                    }
+                    guard let finished else { Issue.record("the future completed"); return }
+                    worker.phase = .ready(finished)
                 case .run(.job):
                     Issue.record("no jobs are enqueued")
+                case .steal(let since):
+                    // As `ThreadPoolCore`: take half a run and run it one task per step, or say none was found.
+                    if runs.steal(into: worker.run) > 0 {
+                        worker.phase = .inRun(.init())
+                    } else {
+                        worker.phase = .ready(
+                            machine.stealFailed(for: worker.parker, since: since, taking: worker.run))
+                    }
+                case .askAgain(let wasParked):
+                    worker.phase = .ready(
+                        machine.nextWork(
+                            for: worker.parker, wasParked: wasParked, finished: .init(), taking: worker.run))
+                case .retire:
+                    Issue.record("no worker retires here (no keep-alive, no task limit)")
                 case .park:
                     worker.phase = .parked
                 case .exit:
                     worker.phase = .exited
-                    wake(machine.workerExited(run: worker.run))
+                    runs.remove(worker.run)
+                    wake(machine.workerExited())
                 }
             }
         }
@@ -262,7 +301,7 @@ struct PoolStateMachineExplorationTests {
                 statistics.threads, statistics.idleThreads, statistics.busyThreads, statistics.queued,
                 statistics.submitted, statistics.completed, statistics.failed, statistics.cancelled,
                 statistics.rejected,
-                machine.unfinished, machine.queued,
+                machine.unfinished, machine.queued, machine.runsOut,
             ] {
                 #expect(count >= 0, "counts never go negative")
             }
@@ -285,6 +324,13 @@ struct PoolStateMachineExplorationTests {
             #expect(
                 machine.waking == workers.filter(\.woken).count + handedWakeUps,
                 "the machine counts the workers it woke")
+            let inRuns = runs.unstartedCount
+            if machine.runsOut == 0 {
+                #expect(inRuns == 0, "no run holds a task while the machine counts none out")
+            }
+            if inRuns > 0, statistics.idleThreads > 0 {
+                #expect(machine.waking > 0, "no task waits in a run while a worker idles with none on its way")
+            }
             if machine.queued > 0, statistics.idleThreads > 0 {
                 #expect(machine.waking > 0, "no entry waits while a worker idles with none on its way")
             }
@@ -302,6 +348,10 @@ struct PoolStateMachineExplorationTests {
             var steps = 0
             while progress {
                 progress = false
+                while isEnabled(.takeBackRuns) {
+                    apply(.takeBackRuns)
+                    progress = true
+                }
                 for (index, worker) in workers.enumerated() {
                     if case .starting = worker.phase {
                         apply(.startThread(index))
@@ -335,7 +385,9 @@ struct PoolStateMachineExplorationTests {
     }
 
     func events(maxWorkers: Int) -> [Event] {
-        var events: [Event] = [.submit, .submitBurst, .cancelNewest, .helpOldest, .breakPool, .awaitIdle]
+        var events: [Event] = [
+            .submit, .submitBurst, .cancelNewest, .helpOldest, .breakPool, .awaitIdle, .takeBackRuns,
+        ]
         for wait in [false, true] {
             for cancelFutures in [false, true] { events.append(.shutdown(wait: wait, cancelFutures: cancelFutures)) }
         }
@@ -392,6 +444,9 @@ struct PoolStateMachineExplorationTests {
             case .ready(let step):
                 switch step.action {
                 case .run: return "r\(step.moreQueued ? 1 : 0)\(step.tookRun ? 1 : 0)"
+                case .steal: return "t"
+                case .askAgain(let wasParked): return "a\(wasParked ? 1 : 0)"
+                case .retire: return "R"
                 case .park: return "p"
                 case .exit: return "x"
                 }

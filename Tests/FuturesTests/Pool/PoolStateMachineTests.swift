@@ -23,9 +23,9 @@ struct PoolStateMachineTests {
 
     @Test func aSubmitWithNoWorkerStartsThreadsUpToTheLimitThenQueues() throws {
         var machine = Machine(maxWorkers: 2)
-        guard case .startThread(0)? = try machine.submit(task()) else { Issue.record("starts thread 0"); return }
-        guard case .startThread(1)? = try machine.submit(task()) else { Issue.record("starts thread 1"); return }
-        guard case .none? = try machine.submit(task()) else { Issue.record("queues at the limit"); return }
+        guard case .startThread(0) = try machine.submit(task()) else { Issue.record("starts thread 0"); return }
+        guard case .startThread(1) = try machine.submit(task()) else { Issue.record("starts thread 1"); return }
+        guard case .none = try machine.submit(task()) else { Issue.record("queues at the limit"); return }
         #expect(machine.statistics.threads == 2 && machine.queued == 3 && machine.unfinished == 3)
     }
 
@@ -34,14 +34,14 @@ struct PoolStateMachineTests {
         let worker = Parker()
         let run = TakenTasks()
         _ = try machine.submit(task())
-        machine.workerStarted(run: run)
+        machine.workerStarted()
         let step = machine.nextWork(for: worker, wasParked: false, finished: .init(), taking: run)
         guard case .run(.task(let first)) = step.action, !step.moreQueued else { Issue.record("runs the task"); return }
-        var finished: (action: Machine.WorkerAction?, wake: [any Waker])?
+        var finished: Machine.WorkerStep?
         first.runQueued { finished = machine.taskFinished($0, for: worker) }
         guard case .park(keepAlive: true)? = finished?.action else { Issue.record("parks"); return }
         #expect(machine.statistics.idleThreads == 1 && machine.statistics.completed == 1 && machine.unfinished == 0)
-        guard case .wake(let woken)? = try machine.submit(task()), woken === worker else {
+        guard case .wake(let woken) = try machine.submit(task()), woken === worker else {
             Issue.record("the idle worker is woken")
             return
         }
@@ -61,7 +61,7 @@ struct PoolStateMachineTests {
         // Each submit starts a thread; each thread takes a task, runs it, and parks.
         var taken: [QueuedTask] = []
         for number in 0..<workers {
-            guard case .startThread(number)? = try machine.submit(task()) else {
+            guard case .startThread(number) = try machine.submit(task()) else {
                 Issue.record("starts thread \(number)")
                 return
             }
@@ -69,7 +69,7 @@ struct PoolStateMachineTests {
         for _ in 0..<workers {
             let parker = Parker()
             parkers.append(parker)
-            machine.workerStarted(run: TakenTasks())
+            machine.workerStarted()
             guard case .run(.task(let task)) = machine.nextWork(for: parker, wasParked: false, finished: .init()).action
             else { Issue.record("takes a task"); return }
             taken.append(task)
@@ -84,8 +84,8 @@ struct PoolStateMachineTests {
         var woken: [Parker] = []
         for index in 0..<5 {
             switch try machine.submit(task()) {
-            case .wake(let parker)?: woken.append(parker)
-            case .none?: #expect(index > 0, "only the first submit wakes a worker")
+            case .wake(let parker): woken.append(parker)
+            case .none: #expect(index > 0, "only the first submit wakes a worker")
             default: Issue.record("submit \(index): no thread to start, nothing refused")
             }
         }
@@ -113,8 +113,8 @@ struct PoolStateMachineTests {
         let (a, b) = (Parker(), Parker())
         let (runA, runB) = (TakenTasks(), TakenTasks())
         for _ in 0..<(Machine.runLength * 2 + 1) { _ = try machine.submit(task()) }
-        machine.workerStarted(run: runA)
-        machine.workerStarted(run: runB)
+        machine.workerStarted()
+        machine.workerStarted()
         let stepA = machine.nextWork(for: a, wasParked: false, finished: .init(), taking: runA)
         #expect(stepA.tookRun && stepA.moreQueued, "a takes a run")
         #expect(runA.unstartedCount == Machine.runLength - 1)
@@ -124,12 +124,56 @@ struct PoolStateMachineTests {
             stepB = machine.nextWork(for: b, wasParked: false, finished: .init(next.runQueued()), taking: runB)
         }
         guard case .run(.task(let last)) = stepB.action else { Issue.record("b runs the last queued task"); return }
-        let stolen = machine.nextWork(for: b, wasParked: false, finished: .init(last.runQueued()), taking: runB)
-        guard case .run = stolen.action else { Issue.record("b steals from a's run"); return }
+        let told = machine.nextWork(for: b, wasParked: false, finished: .init(last.runQueued()), taking: runB)
+        guard case .steal = told.action else { Issue.record("b is told to steal from a's run"); return }
+        // The core keeps the runs and steals (ThreadPoolCore+Worker.swift); the machine only says when.
+        let runs = WorkerRuns()
+        runs.add(runA)
+        runs.add(runB)
+        #expect(runs.steal(into: runB) == Machine.runLength / 2, "the front half, rounded up")
         #expect(runA.unstartedCount == (Machine.runLength - 1) / 2, "a keeps the back half")
-        #expect(
-            machine.statistics.queued == runA.unstartedCount + runB.unstartedCount,
-            "a run's tasks still count as queued")
+        #expect(machine.statistics.queued == 0, "the machine counts the queue only")
+        #expect(runs.unstartedCount == Machine.runLength - 1, "the runs hold the rest (the core adds them)")
+    }
+
+    /// A worker told to steal looks at the runs after the lock is released; a run filled after it was told
+    /// may be missed. Its `stealFailed` then sends it to steal again rather than to park beside that run.
+    @Test func aWorkerWhoseStealMissedARunFilledSinceStealsAgain() throws {
+        var machine = Machine(maxWorkers: 3)
+        let (a, b, c) = (Parker(), Parker(), Parker())
+        let (runA, runB, runC) = (TakenTasks(), TakenTasks(), TakenTasks())
+        let runs = WorkerRuns()
+        for run in [runA, runB, runC] { runs.add(run) }
+        let length = Machine.runLength
+        let longQueue = length * 3 + 2  // a run needs runLength tasks per live worker queued behind the first
+        for _ in 0..<longQueue { _ = try machine.submit(task()) }
+        for _ in 0..<3 { machine.workerStarted() }
+        // a takes a run; b drains the rest of the queue, then is told to steal.
+        #expect(machine.nextWork(for: a, wasParked: false, finished: .init(), taking: runA).tookRun)
+        var stepB = machine.nextWork(for: b, wasParked: false, finished: .init(), taking: runB)
+        while case .run(.task(let next)) = stepB.action {
+            stepB = machine.nextWork(for: b, wasParked: false, finished: .init(next.runQueued()), taking: runB)
+        }
+        guard case .steal(let since) = stepB.action else { Issue.record("b is told to steal"); return }
+        // Before b looks, a runs its whole run; b finds nothing.
+        var finishedA = Machine.FinishedTasks(.succeeded)
+        while let next = runA.next() { finishedA.add(next.runQueued()) }
+        finishedA.endsRun = true
+        #expect(runs.steal(into: runB) == 0)
+        // More work comes: a takes a new run, and c drains the queue behind it.
+        for _ in 0..<longQueue { _ = try machine.submit(task()) }
+        #expect(machine.nextWork(for: a, wasParked: false, finished: finishedA, taking: runA).tookRun)
+        var stepC = machine.nextWork(for: c, wasParked: false, finished: .init(), taking: runC)
+        while case .run(.task(let next)) = stepC.action, stepC.moreQueued {
+            stepC = machine.nextWork(for: c, wasParked: false, finished: .init(next.runQueued()), taking: runC)
+        }
+        #expect(machine.queued == 0 && runA.unstartedCount == length - 1)
+        // b reports its failed steal: a run was filled since it was told, so it steals again, not parks.
+        guard case .steal = machine.stealFailed(for: b, since: since, taking: runB).action else {
+            Issue.record("b steals again instead of parking beside a's run"); return
+        }
+        #expect(runs.steal(into: runB) == length / 2)
+        #expect(machine.statistics.idleThreads == 0)
     }
 
     @Test func shutdownWithCancelFuturesHandsBackQueuedTasksAndWorkersExit() throws {
@@ -138,7 +182,7 @@ struct PoolStateMachineTests {
         let run = TakenTasks()
         _ = try machine.submit(task())
         _ = try machine.submit(task())
-        machine.workerStarted(run: run)
+        machine.workerStarted()
         guard
             case .run(.task(let first)) = machine.nextWork(
                 for: worker, wasParked: false, finished: .init(), taking: run
@@ -154,7 +198,7 @@ struct PoolStateMachineTests {
         let step = machine.nextWork(for: worker, wasParked: false, finished: .init(first.runQueued()), taking: run)
         guard case .exit = step.action else { Issue.record("the worker exits"); return }
         #expect(step.wake.count == 1 && step.wake.first === exitWaiter, "shutdown(wait: true) is woken")
-        let terminationWaiters = machine.workerExited(run: run)
+        let terminationWaiters = machine.workerExited()
         #expect(terminationWaiters.isEmpty)
         #expect(machine.isTerminated)
         let statistics = machine.statistics

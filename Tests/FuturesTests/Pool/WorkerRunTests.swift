@@ -42,14 +42,20 @@ struct WorkerRunTests {
         let tasks = Tasks(20)
         var machine = try machine(workers: 1, tasks: tasks)
         let run = TakenTasks()
-        machine.workerStarted(run: run)
+        machine.workerStarted()
         let step = machine.nextWork(for: Parker(), wasParked: false, finished: .init(), taking: run)
         guard case .run(.task(let first)) = step.action else { Issue.record("runs the first task"); return }
         #expect(step.tookRun && step.moreQueued)
         #expect(first.holds(tasks.futures[0]))
         #expect(machine.queued == 20 - PoolStateMachine.runLength)
-        #expect(machine.statistics.queued == 19, "the run's tasks have not started: still queued for the user")
+        #expect(machine.statistics.queued == 12, "the machine counts its queue")
+        #expect(machine.runsOut == 1, "and that a run is out, for the core to count")
+        let runs = WorkerRuns()
+        runs.add(run)
         #expect(run.unstartedCount == PoolStateMachine.runLength - 1)
+        #expect(
+            machine.statistics.queued + runs.unstartedCount == 19,
+            "the run's tasks have not started: still queued for the user")
         first.runQueued()
         #expect(drain(run) == PoolStateMachine.runLength - 1)
         #expect(
@@ -62,7 +68,7 @@ struct WorkerRunTests {
         let tasks = Tasks(2 * PoolStateMachine.runLength)
         var machine = try machine(workers: 2, tasks: tasks)
         let run = TakenTasks()
-        machine.workerStarted(run: run)
+        machine.workerStarted()
         let step = machine.nextWork(for: Parker(), wasParked: false, finished: .init(), taking: run)
         #expect(!step.tookRun && step.moreQueued)
         #expect(run.unstartedCount == 0)
@@ -73,8 +79,8 @@ struct WorkerRunTests {
         var machine = try machine(workers: 2, tasks: tasks)
         let (busy, idle) = (TakenTasks(), TakenTasks())
         let (busyParker, idleParker) = (Parker(), Parker())
-        machine.workerStarted(run: busy)
-        machine.workerStarted(run: idle)
+        machine.workerStarted()
+        machine.workerStarted()
         // The busy worker takes task 0 and a run of 1...7, then blocks in task 0 (it is never run here).
         let busyStep = machine.nextWork(for: busyParker, wasParked: false, finished: .init(), taking: busy)
         #expect(busyStep.tookRun)
@@ -87,29 +93,36 @@ struct WorkerRunTests {
             step = machine.nextWork(for: idleParker, wasParked: false, finished: .init(.succeeded), taking: idle)
         }
         #expect(ranFromQueue == 2 * PoolStateMachine.runLength)
-        // The queue is empty: instead of going idle it takes tasks 1...4 of the busy worker's run.
-        guard case .run(.task(let stolen)) = step.action else { Issue.record("steals instead of parking"); return }
+        let runs = WorkerRuns()
+        runs.add(busy)
+        runs.add(idle)
+        // The queue is empty: instead of going idle it is told to steal, and takes tasks 1...4 of the busy
+        // worker's run into its own.
+        guard case .steal = step.action else { Issue.record("steals instead of parking"); return }
+        #expect(runs.steal(into: idle) == 4)
+        guard let stolen = idle.next() else { Issue.record("the stolen tasks are its run"); return }
         #expect(stolen.holds(tasks.futures[1]), "the oldest waiting task first")
-        #expect(step.tookRun, "three more stolen tasks form its own run")
         stolen.runQueued()
         #expect(drain(idle) == 3)
         var finished = PoolStateMachine.FinishedTasks()
         for _ in 0..<4 { finished.add(.succeeded) }
         finished.endsRun = true
         let next = machine.nextWork(for: idleParker, wasParked: false, finished: finished, taking: idle)
-        guard case .run(.task(let second)) = next.action else { Issue.record("steals again"); return }
+        guard case .steal = next.action else { Issue.record("steals again"); return }
+        #expect(runs.steal(into: idle) == 2, "two of the three left")
+        guard let second = idle.next() else { Issue.record("the stolen tasks are its run"); return }
         #expect(second.holds(tasks.futures[5]))
-        #expect(next.tookRun, "two of the three left: task 6 is its run")
         #expect(busy.unstartedCount == 1)
-        #expect(machine.statistics.queued == 2, "task 6 in the thief's run, task 7 in the busy worker's")
+        #expect(runs.unstartedCount == 2, "task 6 in the thief's run, task 7 in the busy worker's")
+        #expect(machine.statistics.queued == 0, "the machine counts the queue only; the core adds the runs")
     }
 
     @Test func aWorkerFinishingItsLastTaskDoesNotGoIdleWhileAnotherRunMayHoldTasks() throws {
         let tasks = Tasks(3 * PoolStateMachine.runLength)
         var machine = try machine(workers: 2, tasks: tasks)
         let (busy, other) = (TakenTasks(), TakenTasks())
-        machine.workerStarted(run: busy)
-        machine.workerStarted(run: other)
+        machine.workerStarted()
+        machine.workerStarted()
         _ = machine.nextWork(for: Parker(), wasParked: false, finished: .init(), taking: busy)
         let otherParker = Parker()
         var step = machine.nextWork(for: otherParker, wasParked: false, finished: .init(), taking: other)
@@ -123,7 +136,8 @@ struct WorkerRunTests {
         }
         last.runQueued()
         let finished = machine.taskFinished(.succeeded, for: otherParker)
-        let asksAgain = finished.action == nil
+        let asksAgain: Bool
+        if case .askAgain = finished.action { asksAgain = true } else { asksAgain = false }
         #expect(asksAgain, "asks for work again (and steals) instead of going idle")
         #expect(machine.statistics.idleThreads == 0)
     }
@@ -132,12 +146,20 @@ struct WorkerRunTests {
         let tasks = Tasks(20)
         var machine = try machine(workers: 1, tasks: tasks)
         let run = TakenTasks()
-        machine.workerStarted(run: run)
+        machine.workerStarted()
         _ = machine.nextWork(for: Parker(), wasParked: false, finished: .init(), taking: run)
         let action = machine.shutdown(cancelFutures: true)
-        #expect(action.cancel.count == 19, "seven from the run and twelve from the queue")
-        let inQueueOrder = action.cancel.first?.holds(tasks.futures[1]) ?? false
+        #expect(action.cancel.count == 12, "twelve from the queue")
+        #expect(action.takeBackRuns == .cancel, "and the run's, which the core takes back")
+        let runs = WorkerRuns()
+        runs.add(run)
+        let takenBack = runs.removeAll()
+        #expect(takenBack.count == 7, "seven from the run")
+        let inQueueOrder = takenBack.first?.holds(tasks.futures[1]) ?? false
         #expect(inQueueOrder, "in queue order")
+        takenBack.forEach { $0.cancelQueued() }
+        let reported = machine.runTasksTakenBack(takenBack.count, as: .cancel)
+        #expect(reported.takeBackRuns == nil)
         let runIsEmpty = run.next() == nil
         #expect(runIsEmpty, "nothing left in the run")
         #expect(machine.statistics.cancelled == 19 && machine.statistics.queued == 0)
@@ -148,10 +170,13 @@ struct WorkerRunTests {
         let tasks = Tasks(20)
         var machine = try machine(workers: 1, tasks: tasks)
         let run = TakenTasks()
-        machine.workerStarted(run: run)
+        machine.workerStarted()
         _ = machine.nextWork(for: Parker(), wasParked: false, finished: .init(), taking: run)
-        let removed = machine.removeQueued(tasks.futures[3] as AnyObject, ticket: tasks.futures[3].queueTicket)
-        #expect(removed.removed)
+        let help = machine.removeQueued(tasks.futures[3] as AnyObject, ticket: tasks.futures[3].queueTicket)
+        guard case .searchRuns = help else { Issue.record("not in the queue: the runs are searched"); return }
+        let runs = WorkerRuns()
+        runs.add(run)
+        #expect(runs.remove(task: tasks.futures[3]), "found in the run")
         #expect(run.unstartedCount == 6)
         #expect(drain(run) == 6, "the run skips the task taken out")
         #expect(tasks.futures[3].state == .pending)
@@ -237,6 +262,7 @@ struct WorkerRunTests {
         let quick = try (0..<20).map { _ in try pool.submit { _ = ran.increment() } }
         first.open()
         secondStarted.wait()  // the worker took `long` and, behind it, a run of quick tasks
+        #expect(pool.statistics.queued == 20, "the run's tasks count as queued")
         pool.shutdown(wait: false, cancelFutures: true)
         #expect(quick.allSatisfy { $0.isCancelled }, "every quick task, in the run or in the queue")
         second.open()

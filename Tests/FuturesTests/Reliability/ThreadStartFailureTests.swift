@@ -117,7 +117,7 @@ extension Reliability {
 
         @Test func stateMachineTakesBackAFailedStartAndNumbersTheNextThreadOn() throws {
             var machine = PoolStateMachine(maxWorkers: 2)
-            guard case .startThread(0)? = try machine.submit(Future<Int>(work: { 0 }).queuedTask) else {
+            guard case .startThread(0) = try machine.submit(Future<Int>(work: { 0 }).queuedTask) else {
                 Issue.record("the first submit starts thread 0")
                 return
             }
@@ -125,7 +125,7 @@ extension Reliability {
             #expect(failure.noWorkers && failure.fail.count == 1 && failure.submitted == nil)
             #expect(machine.liveThreads == 0 && machine.threadsStarted == 0 && machine.queued == 0)
             // The failed start used up its number: the next thread's name is not the failed one's.
-            guard case .startThread(1)? = try machine.submit(Future<Int>(work: { 0 }).queuedTask) else {
+            guard case .startThread(1) = try machine.submit(Future<Int>(work: { 0 }).queuedTask) else {
                 Issue.record("the next submit starts thread 1")
                 return
             }
