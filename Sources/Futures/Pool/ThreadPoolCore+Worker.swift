@@ -2,12 +2,19 @@ import Synchronization
 
 /// What one worker thread keeps while it runs: its name, its ``Parker``, its run of tasks, its
 /// ``WorkerLocal`` values and how many more tasks it may run (``ThreadPoolConfiguration/maxTasksPerWorker``).
-struct WorkerThreadState: ~Copyable {
+/// A class, so that reading its constant parts costs no retain: the worker loop reads them per task.
+final class PoolWorker {
     let name: String
     let parker = Parker()
     let run = TakenTasks()
     let locals: WorkerLocalStorage
     var tasksLeft: Int
+
+    init(name: String, locals: WorkerLocalStorage, tasksLeft: Int) {
+        self.name = name
+        self.locals = locals
+        self.tasksLeft = tasksLeft
+    }
 }
 
 // The worker loop: lock, event, unlock, perform. Each pass takes the pool's lock once for one event of
@@ -19,13 +26,12 @@ extension ThreadPoolCore {
     func runWorker(name: String) {
         let locals = WorkerLocalStorage()
         WorkerLocalStorage.$current.withValue(locals) {
-            var worker = WorkerThreadState(
-                name: name, locals: locals, tasksLeft: configuration.maxTasksPerWorker ?? .max)
-            runWorkerLoop(&worker)
+            runWorkerLoop(
+                PoolWorker(name: name, locals: locals, tasksLeft: configuration.maxTasksPerWorker ?? .max))
         }
     }
 
-    private func runWorkerLoop(_ worker: inout WorkerThreadState) {
+    private func runWorkerLoop(_ worker: PoolWorker) {
         WorkerContext.enter(self)
         configuration.hooks.workerStarted?(worker.name)
         if let initializer {
@@ -41,16 +47,17 @@ extension ThreadPoolCore {
             runs.remove(worker.run)
             state.withLock { $0.workerExited() }.forEach { $0.wake() }
         }
-        var step: PoolStateMachine.WorkerStep? = askForWork(&worker, wasParked: false, finished: .init())
-        while let current = step {
-            step = perform(current, for: &worker)
+        var step: PoolStateMachine.WorkerStep? = askForWork(worker, wasParked: false, finished: .init())
+        // Moved out, not copied: a copy would retain and release the task's future once more per task.
+        while let current = step.take() {
+            step = perform(current, for: worker)
         }
     }
 
     /// The worker's next event: it reports how the tasks it ran since the last ended and asks for work,
     /// holding its (empty) run for the machine to fill.
     private func askForWork(
-        _ worker: inout WorkerThreadState, wasParked: Bool, finished: PoolStateMachine.FinishedTasks
+        _ worker: PoolWorker, wasParked: Bool, finished: PoolStateMachine.FinishedTasks
     ) -> PoolStateMachine.WorkerStep {
         worker.run.withRun { run in
             state.withLock { $0.nextWork(for: worker.parker, wasParked: wasParked, finished: finished, run: &run) }
@@ -60,27 +67,27 @@ extension ThreadPoolCore {
     /// Performs `step` with no lock held, and returns the next step, from the event performing it led to;
     /// `nil` when the worker is done and its thread returns.
     private func perform(
-        _ step: consuming PoolStateMachine.WorkerStep, for worker: inout WorkerThreadState
+        _ step: consuming PoolStateMachine.WorkerStep, for worker: PoolWorker
     ) -> PoolStateMachine.WorkerStep? {
         // Moved out, not copied, so the entry is not retained and released once more per task.
         let wake = step.wake, moreQueued = step.moreQueued, tookRun = step.tookRun
         let action = (consume step).action
         // Those woken on exit (`shutdown(wait: true)` callers) are woken after its exit hook has run.
-        if !action.isExit { wake.forEach { $0.wake() } }
+        if !wake.isEmpty, !action.isExit { wake.forEach { $0.wake() } }
         switch consume action {
-        case .run(.task(let task)) where moreQueued:
+        case .run(.task(let task)):
+            // (One case, not two with `where moreQueued`: a guarded binding would copy the task first.)
+            guard moreQueued else { return runLast(task, for: worker) }
             // More work is waiting, or this worker took a run of it: it runs the run's tasks one after
             // another, then one event both reports them and takes what comes next. (If other workers drain
             // the queue meanwhile, this one goes idle just after its future completes rather than just
             // before; the counts still move with `unfinished`, so `waitUntilIdle` holds.)
-            var finished = PoolStateMachine.FinishedTasks(Self.runAndRelease(consume task))
-            if tookRun { runRun(of: &worker, into: &finished) }
-            return reportRun(finished, for: &worker)
-        case .run(.task(let task)):
-            return runLast(task, for: &worker)
+            var finished = PoolStateMachine.FinishedTasks(Self.runAndRelease(task))
+            if tookRun { runRun(of: worker, into: &finished) }
+            return reportRun(finished, for: worker)
         case .run(.job(let job)):
             job.runSynchronously(on: jobExecutor ?? asUnownedTaskExecutor())
-            return askForWork(&worker, wasParked: false, finished: .init())
+            return askForWork(worker, wasParked: false, finished: .init())
         case .steal(let since):
             guard runs.steal(into: worker.run) > 0 else {
                 return worker.run.withRun { run in
@@ -88,27 +95,27 @@ extension ThreadPoolCore {
                 }
             }
             var finished = PoolStateMachine.FinishedTasks()
-            runRun(of: &worker, into: &finished)
-            return reportRun(finished, for: &worker)
+            runRun(of: worker, into: &finished)
+            return reportRun(finished, for: worker)
         case .park(let keepAlive):
-            return park(&worker, keepAlive: keepAlive)
+            return park(worker, keepAlive: keepAlive)
         case .askAgain(let wasParked):
-            return askForWork(&worker, wasParked: wasParked, finished: .init())
+            return askForWork(worker, wasParked: wasParked, finished: .init())
         case .retire(let replacement):
             // If the replacement cannot start, `startWorker` has already failed what would be left waiting.
             if let replacement { try? startWorker(number: replacement, submitted: nil) }
-            leave(&worker)
+            leave(worker)
             state.withLock { $0.workerRetired() }.forEach { $0.wake() }
             return nil
         case .exit:
-            leave(&worker)
+            leave(worker)
             wake.forEach { $0.wake() }
             return nil
         }
     }
 
     /// Runs every task left in the worker's run, adding how each ended to `finished`, which then ends the run.
-    private func runRun(of worker: inout WorkerThreadState, into finished: inout PoolStateMachine.FinishedTasks) {
+    private func runRun(of worker: PoolWorker, into finished: inout PoolStateMachine.FinishedTasks) {
         while let next = worker.run.next() { finished.add(Self.runAndRelease(next)) }
         finished.endsRun = true
     }
@@ -116,18 +123,18 @@ extension ThreadPoolCore {
     /// After tasks run back to back: reports them and asks for more, or retires the worker if it reached
     /// its ``ThreadPoolConfiguration/maxTasksPerWorker``.
     private func reportRun(
-        _ finished: PoolStateMachine.FinishedTasks, for worker: inout WorkerThreadState
+        _ finished: PoolStateMachine.FinishedTasks, for worker: PoolWorker
     ) -> PoolStateMachine.WorkerStep {
         worker.tasksLeft -= finished.succeeded + finished.failed
-        if worker.tasksLeft <= 0 { return retire(&worker, finished: finished) }
-        return askForWork(&worker, wasParked: false, finished: finished)
+        if worker.tasksLeft <= 0 { return retire(worker, finished: finished) }
+        return askForWork(worker, wasParked: false, finished: finished)
     }
 
     /// Runs a task with nothing queued behind it. The worker goes idle before the future is completed (see
     /// ``PoolStateMachine/taskFinished(_:for:)``); the wake-ups (such as `waitUntilIdle` callers) wait
     /// until it is, and are handed on with the step.
     private func runLast(
-        _ task: consuming QueuedTask, for worker: inout WorkerThreadState
+        _ task: consuming QueuedTask, for worker: PoolWorker
     ) -> PoolStateMachine.WorkerStep {
         var finished = PoolStateMachine.WorkerStep(action: .askAgain(wasParked: false))
         var ranWork = false
@@ -139,14 +146,14 @@ extension ThreadPoolCore {
         if ranWork { worker.tasksLeft -= 1 }
         if worker.tasksLeft <= 0, !finished.action.isExit {
             finished.wake.forEach { $0.wake() }
-            return retire(&worker, finished: .init())
+            return retire(worker, finished: .init())
         }
         return finished
     }
 
     /// Parks the idle worker (after a short spin), until it is woken or its keep-alive runs out; then it
     /// asks for work, or retires.
-    private func park(_ worker: inout WorkerThreadState, keepAlive: Bool) -> PoolStateMachine.WorkerStep {
+    private func park(_ worker: PoolWorker, keepAlive: Bool) -> PoolStateMachine.WorkerStep {
         let parker = worker.parker
         if !spinWhileIdle(parker) {
             if keepAlive, let duration = configuration.keepAlive {
@@ -162,14 +169,14 @@ extension ThreadPoolCore {
                 parker.park()
             }
         }
-        return askForWork(&worker, wasParked: true, finished: .init())
+        return askForWork(worker, wasParked: true, finished: .init())
     }
 
     /// The worker ran its ``ThreadPoolConfiguration/maxTasksPerWorker`` tasks (`finished` says how those not
     /// yet reported ended): it leaves the pool, which starts a replacement at once if work is queued
     /// (performing the returned ``PoolStateMachine/WorkerAction/retire(replacement:)``).
     private func retire(
-        _ worker: inout WorkerThreadState, finished: PoolStateMachine.FinishedTasks
+        _ worker: PoolWorker, finished: PoolStateMachine.FinishedTasks
     ) -> PoolStateMachine.WorkerStep {
         // Detached while the pool still counts the worker, so no `shutdown(wait: true)` can be joining it.
         detachCurrentWorker()
@@ -177,7 +184,7 @@ extension ThreadPoolCore {
     }
 
     /// The worker leaves its loop: its ``WorkerLocal`` cleanups and exit hook run.
-    private func leave(_ worker: inout WorkerThreadState) {
+    private func leave(_ worker: PoolWorker) {
         worker.locals.close()
         configuration.hooks.workerExiting?(worker.name)
         WorkerContext.leave()

@@ -107,8 +107,11 @@ final class ThreadPoolCore: Sendable {
             entry?.noteTicket(state.nextTicket)
             return try state.submit(taking: &entry)
         }
-        guard case .full = action, let task = entry.take() else { return try perform(action, submitted: identity) }
-        try submitToFullQueue(task)
+        switch consume action {
+        case .none: return  // the common case first: queued, a worker on its way or busy
+        case .full: if let task = entry.take() { try submitToFullQueue(task) }
+        case let action: try perform(action, submitted: identity)
+        }
     }
 
     private func submitToFullQueue(_ task: QueuedTask) throws {
