@@ -9,25 +9,28 @@ import Testing
 ///
 /// Events: `submit`, a burst of ``burst`` submits (enough for a worker to take a run and for another to
 /// steal from it), cancelling the newest pending future, a waiting worker helping with the oldest pending
-/// future (`removeQueued` + `ranInline`), `shutdown` with each of `wait` × `cancelFutures`, breaking the
-/// pool, `waitUntilIdle` registering, a worker's thread starting or failing to start, and one step of
-/// each worker (take work, run a task of its run, park, wake, exit). Two pools: 2 workers with an
-/// unbounded queue, and 1 worker with a queue bounded at 1 (submits refused when full).
+/// future (`removeQueued`, a search of the runs when it says so, `ranInline`), `shutdown` with each of
+/// `wait` × `cancelFutures`, breaking the pool, the core taking the runs back after a shutdown or break
+/// that asked for it (an event of its own, as other threads can act between the two halves),
+/// `waitUntilIdle` registering, a worker's thread starting or failing to start, and one step of each
+/// worker (take work, run a task of its run, steal, park, wake, exit). The runs live outside the machine,
+/// in a ``WorkerRuns`` as the core keeps them. Two pools: 2 workers with an unbounded queue, and 1 worker
+/// with a queue bounded at 1 (submits refused when full).
 ///
-/// Each sequence is replayed from a fresh pool (the machine holds objects, so it cannot be copied); the
+/// Each sequence is replayed from a fresh pool (the futures are objects, so a world cannot be copied); the
 /// events that would do nothing in a state are not tried there. The 2-worker pool is also explored *warm*:
 /// both workers started and parked before each sequence, so that submits wake idle workers and woken
-/// workers wake others. Up to ``depth`` (4) events that is 7,818 sequences reaching 962 distinct states
-/// for the 2-worker pool, 9,237 sequences and 842 states for it warm, and 3,547 sequences reaching 146
-/// states for the bounded one, each sequence also driven to its end: about 14 s in a debug build on a
+/// workers wake others. Up to ``depth`` (4) events that is 7,824 sequences reaching 970 distinct states
+/// for the 2-worker pool, 9,240 sequences and 848 states for it warm, and 3,547 sequences reaching 147
+/// states for the bounded one, each sequence also driven to its end: about 6 s in a debug build on a
 /// shared 2-core machine (the test prints the counts). Depth 5 multiplies that by about 8.
 ///
 /// Invariants after every step: counts never go negative; `submitted == completed + failed + cancelled +
 /// unfinished`; `threads` equals the simulated workers that have not been told to exit; the workers the
 /// machine counts as on their way (`waking`) are those it handed out to be woken and that have not come
-/// back; no entry is queued while a worker idles with none on its way (the throttled wake-ups lose
-/// none); a task runs at most once and a cancelled task never runs; each future ends at most once. At the
-/// end of every sequence,
+/// back; no entry is queued, and no task waits in a run, while a worker idles with none on its way (the
+/// throttled wake-ups lose none); no run holds a task while the machine counts no run out; a task runs at
+/// most once and a cancelled task never runs; each future ends at most once. At the end of every sequence,
 /// after `shutdown(wait: true)` and running every worker until it exits: every future is done exactly once,
 /// every task not cancelled or failed ran exactly once, every waiter (`waitUntilIdle`,
 /// `shutdown(wait: true)`) was woken, and the pool is terminated.
