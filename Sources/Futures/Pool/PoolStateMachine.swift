@@ -62,18 +62,22 @@ struct PoolStateMachine {
 
     // Declared in this order on purpose: Swift lays a struct out in declaration order, and `ContendedLock` puts
     // it right after its mutex on a cache-line boundary. The fields that the submitter and the workers both
-    // write for every task (the queue, its count, `unfinished`, the counts) share the mutex's cache line and
-    // the next one; the fields read on every submit but rarely written (the idle list, the waiter lists, the
-    // limits, the lifecycle) follow on a line of their own, which stays in every core's cache. Spread over
-    // five lines, as they were, the same fields cost about 10 % more per task in W1.
+    // write for every task (the counts of queued and unfinished tasks, the submitted and completed counts,
+    // and the normal lane of the queue, which `WorkLanes` keeps first) share the mutex's cache line and the
+    // next one, also after Darwin's 64-byte mutex; the fields read on every submit but rarely written (the
+    // idle list, the waiter lists, the limits, the lifecycle) follow on lines of their own, which stay in
+    // every core's cache. Spread over five lines, as they once were, the same fields cost about 10 % more per
+    // task in W1.
 
-    /// Entries waiting for a worker.
-    private(set) var queue = WorkQueue()
     /// Entries in `queue`, not counting the holes that `removeQueued(_:ticket:)` leaves.
     private(set) var queued = 0
     /// Submitted tasks the pool is not done with (queued or running).
     private(set) var unfinished = 0
-    private var counts = Counts()
+    private(set) var counts = Counts()
+    /// Entries waiting for a worker, in their ``WorkPriority`` lanes.
+    private(set) var queue = WorkLanes()
+    /// The totals behind ``ThreadPoolStatistics`` that are not written for every task.
+    private var tallies = Tallies()
     /// Workers parked for want of work, the most recently parked last (so the longest idle retire first),
     /// except that one still completing its last future goes first (see ``taskFinished(_:for:)``).
     private var idle: [Parker] = []
@@ -122,10 +126,14 @@ struct PoolStateMachine {
     /// Callers of `awaitTermination`.
     private var terminationWaiters: [any Waker] = []
 
-    /// The running totals behind ``ThreadPoolStatistics``; those written for every task first.
+    /// The running totals behind ``ThreadPoolStatistics`` that are written for every task.
     struct Counts {
         var submitted = 0
         var completed = 0
+    }
+
+    /// The rest of the totals behind ``ThreadPoolStatistics``.
+    struct Tallies {
         var largestQueue = 0
         var failed = 0
         var cancelled = 0
@@ -144,8 +152,9 @@ struct PoolStateMachine {
     var statistics: ThreadPoolStatistics {
         ThreadPoolStatistics(
             threads: liveThreads, idleThreads: idle.count, busyThreads: liveThreads - idle.count, queued: queued,
-            largestQueue: counts.largestQueue, threadsStarted: threadsStarted, submitted: counts.submitted,
-            completed: counts.completed, failed: counts.failed, cancelled: counts.cancelled, rejected: counts.rejected)
+            largestQueue: tallies.largestQueue, threadsStarted: threadsStarted, submitted: counts.submitted,
+            completed: counts.completed, failed: tallies.failed, cancelled: tallies.cancelled,
+            rejected: tallies.rejected)
     }
 
     /// Submitters waiting for room now (for tests and diagnostics).
@@ -170,36 +179,40 @@ struct PoolStateMachine {
         case full
     }
 
-    /// Queues a submitted task; ``SubmitAction/full`` if the queue is full (nothing changes then). Throws
-    /// if the pool takes no more work.
-    mutating func submit(_ task: QueuedTask) throws(ExecutorError) -> SubmitAction {
+    /// Queues a submitted task in `lane`; ``SubmitAction/full`` if the queue is full (nothing changes
+    /// then). Throws if the pool takes no more work.
+    mutating func submit(_ task: QueuedTask, lane: WorkPriority = .normal) throws(ExecutorError) -> SubmitAction {
         var entry: QueuedTask? = task
-        return try submit(taking: &entry)
+        return try submit(taking: &entry, lane: lane)
     }
 
-    /// ``submit(_:)`` that moves the task out of `entry` into the queue when it is accepted (and leaves it
-    /// there when the queue is full), so that queuing it costs no retain of the future.
-    mutating func submit(taking entry: inout QueuedTask?) throws(ExecutorError) -> SubmitAction {
+    /// ``submit(_:lane:)`` that moves the task out of `entry` into the queue when it is accepted (and
+    /// leaves it there when the queue is full), so that queuing it costs no retain of the future.
+    mutating func submit(
+        taking entry: inout QueuedTask?, lane: WorkPriority = .normal
+    ) throws(ExecutorError) -> SubmitAction {
         try checkOpen()
         if isFull { return .full }
-        return accept(entry.take()!)
+        return accept(entry.take()!, lane: lane)
     }
 
     /// `submit` for a caller that waits for room: if the queue is full, registers `waiter` to be woken when
     /// a task leaves the queue, and returns ``SubmitAction/full``; the caller sleeps, calls
     /// ``roomWaitEnded(_:abandoning:)`` and tries again.
-    mutating func submit(_ task: QueuedTask, orWait waiter: any Waker) throws(ExecutorError) -> SubmitAction {
+    mutating func submit(
+        _ task: QueuedTask, lane: WorkPriority = .normal, orWait waiter: any Waker
+    ) throws(ExecutorError) -> SubmitAction {
         try checkOpen()
         if isFull {
             roomWaiters.append(waiter)
             return .full
         }
-        return accept(task)
+        return accept(task, lane: lane)
     }
 
     /// A submit refused for want of room under the `reject` policy.
     mutating func rejectFull() {
-        counts.rejected += 1
+        tallies.rejected += 1
     }
 
     /// A task the submitter ran itself (the `runOnCaller` policy, or `block` on a worker of this pool).
@@ -223,29 +236,30 @@ struct PoolStateMachine {
         switch lifecycle {
         case .open: return
         case .shutDown:
-            counts.rejected += 1
+            tallies.rejected += 1
             throw .shutDown
         case .broken(let message):
-            counts.rejected += 1
+            tallies.rejected += 1
             throw .broken(message)
         }
     }
 
-    private mutating func accept(_ task: consuming QueuedTask) -> SubmitAction {
-        queue.append(.task(task))
+    private mutating func accept(_ task: consuming QueuedTask, lane: WorkPriority) -> SubmitAction {
+        queue.append(.task(task), to: lane)
         queued += 1
-        if queued > counts.largestQueue { counts.largestQueue = queued }
+        if queued > tallies.largestQueue { tallies.largestQueue = queued }
         counts.submitted += 1
         unfinished += 1
         return dispatch()
     }
 
-    /// Queues a job from the Swift runtime. Accepted in every state, full or not: the runtime requires each
-    /// job to run, so after shutdown a thread is started for it if none is left.
+    /// Queues a job from the Swift runtime, in the lane of its task's priority. Accepted in every state,
+    /// full or not: the runtime requires each job to run, so after shutdown a thread is started for it if
+    /// none is left.
     mutating func enqueue(_ job: UnownedJob) -> SubmitAction {
-        queue.append(.job(job))
+        queue.append(.job(job), to: WorkPriority(job: job.priority))
         queued += 1
-        if queued > counts.largestQueue { counts.largestQueue = queued }
+        if queued > tallies.largestQueue { tallies.largestQueue = queued }
         if lifecycle != .open && liveThreads == 0 {
             return startThread()
         }
@@ -309,9 +323,9 @@ struct PoolStateMachine {
             if let submitted, let index = tasks.firstIndex(where: { ObjectIdentifier($0.object) == submitted }) {
                 action.submitted = tasks.remove(at: index)
                 counts.submitted -= 1
-                counts.rejected += 1
+                tallies.rejected += 1
             }
-            counts.failed += tasks.count
+            tallies.failed += tasks.count
             taskEnded(wake: &action.wakeWaiters, tasks: tasks.count + (action.submitted == nil ? 0 : 1))
             action.fail = tasks
             if runsOut > 0 { action.takeBackRuns = .fail }
@@ -443,16 +457,18 @@ struct PoolStateMachine {
                 arrived = true
             }
         }
-        if let item = queue.popFirst() {
+        if let (item, lane) = queue.popFirst() {
             queued -= 1
             if !roomWaiters.isEmpty { step.wake.append(roomWaiters.removeFirst()) }
-            if case .task = item, takesRuns, maxQueued == nil,
-                queue.count >= Self.runLength * Swift.max(1, liveThreads)
-            {
-                queued -= run.refill(from: &queue, count: Self.runLength - 1)
-                runsOut += 1
-                runsFilled &+= 1
-                step.tookRun = true
+            if case .task = item, takesRuns, maxQueued == nil {
+                let taken = queue.refill(
+                    &run, from: lane, count: Self.runLength - 1, ifAtLeast: Self.runLength * Swift.max(1, liveThreads))
+                if taken > 0 {
+                    queued -= taken
+                    runsOut += 1
+                    runsFilled &+= 1
+                    step.tookRun = true
+                }
             }
             if arrived { wakeMoreWorkers(into: &step.wake) }
             step.action = .run(item)
@@ -532,8 +548,8 @@ struct PoolStateMachine {
 
     private mutating func count(_ finished: FinishedTasks) {
         counts.completed += finished.succeeded
-        counts.failed += finished.failed
-        counts.cancelled += finished.cancelled
+        tallies.failed += finished.failed
+        tallies.cancelled += finished.cancelled
     }
 
     /// A worker starts, before it asks for work.
@@ -565,7 +581,10 @@ struct PoolStateMachine {
 
     /// The ticket the next queued task gets: the submitter hands it to the task's future
     /// (``QueuedTask/noteTicket(_:)``) so that ``removeQueued(_:ticket:)`` finds it in O(1).
-    var nextTicket: UInt32 { queue.nextTicket }
+    var nextTicket: UInt32 { queue.nextTicket(for: .normal) }
+
+    /// The ticket the next task queued in `lane` gets.
+    func nextTicket(for lane: WorkPriority) -> UInt32 { queue.nextTicket(for: lane) }
 
     /// What a worker waiting for a task of its own pool does.
     enum HelpAction {
@@ -654,7 +673,7 @@ struct PoolStateMachine {
         var action = ShutdownAction()
         if cancelFutures {
             action.cancel = removeQueuedTasks()
-            counts.cancelled += action.cancel.count
+            tallies.cancelled += action.cancel.count
             taskEnded(wake: &action.wakeWaiters, tasks: action.cancel.count)
             if runsOut > 0 { action.takeBackRuns = .cancel }
         }
@@ -668,7 +687,7 @@ struct PoolStateMachine {
         if case .broken = lifecycle {} else { lifecycle = .broken(message) }
         var action = ShutdownAction()
         action.fail = removeQueuedTasks()
-        counts.failed += action.fail.count
+        tallies.failed += action.fail.count
         taskEnded(wake: &action.wakeWaiters, tasks: action.fail.count)
         if runsOut > 0 { action.takeBackRuns = .fail }
         releaseSleepers(into: &action)
@@ -682,8 +701,8 @@ struct PoolStateMachine {
         var action = ShutdownAction()
         guard count > 0 else { return action }
         switch takeBack {
-        case .cancel: counts.cancelled += count
-        case .fail: counts.failed += count
+        case .cancel: tallies.cancelled += count
+        case .fail: tallies.failed += count
         }
         taskEnded(wake: &action.wakeWaiters, tasks: count)
         action.wakeWaiters += takeTerminationWaitersIfDone()
@@ -702,14 +721,7 @@ struct PoolStateMachine {
 
     /// Removes the queued tasks, keeping the jobs in order.
     private mutating func removeQueuedTasks() -> [QueuedTask] {
-        var tasks: [QueuedTask] = []
-        tasks.reserveCapacity(queued)
-        for item in queue.removeAll() {
-            switch item {
-            case .task(let task): tasks.append(task)
-            case .job: queue.append(item)
-            }
-        }
+        let tasks = queue.removeAllTasks()
         queued = queue.count
         return tasks
     }

@@ -94,27 +94,27 @@ final class ThreadPoolCore: Sendable {
 
     // MARK: Taking work
 
-    /// Queues `task`; when the queue is full, does what ``ThreadPoolConfiguration/whenFull`` says.
+    /// Queues `task` in `lane`; when the queue is full, does what ``ThreadPoolConfiguration/whenFull`` says.
     ///
     /// - Throws: ``ExecutorError`` if the pool is shut down or broken; ``QueueFullError`` under `reject`.
     @usableFromInline
-    func submit(_ task: consuming QueuedTask) throws {
+    func submit(_ task: consuming QueuedTask, lane: WorkPriority = .normal) throws {
         // Moved, never copied, from the caller into the queue: no retain or release of the future here,
         // where a worker may already be touching it. Its identity picks it out if no thread can start.
         let identity = ObjectIdentifier(task.object)
         var entry: QueuedTask? = consume task
         let action = try state.withLock { state throws(ExecutorError) in
-            entry?.noteTicket(state.nextTicket)
-            return try state.submit(taking: &entry)
+            entry?.noteTicket(state.nextTicket(for: lane))
+            return try state.submit(taking: &entry, lane: lane)
         }
         switch consume action {
         case .none: return  // the common case first: queued, a worker on its way or busy
-        case .full: if let task = entry.take() { try submitToFullQueue(task) }
+        case .full: if let task = entry.take() { try submitToFullQueue(task, lane: lane) }
         case let action: try perform(action, submitted: identity)
         }
     }
 
-    private func submitToFullQueue(_ task: QueuedTask) throws {
+    private func submitToFullQueue(_ task: QueuedTask, lane: WorkPriority) throws {
         switch configuration.whenFull {
         case .reject:
             state.withLock { $0.rejectFull() }
@@ -127,8 +127,8 @@ final class ThreadPoolCore: Sendable {
             let parker = Parker.current
             while true {
                 let action = try state.withLock { state throws(ExecutorError) in
-                    task.noteTicket(state.nextTicket)
-                    return try state.submit(task, orWait: parker)
+                    task.noteTicket(state.nextTicket(for: lane))
+                    return try state.submit(task, lane: lane, orWait: parker)
                 }
                 guard case .full = action else { return try perform(action, submitted: ObjectIdentifier(task.object)) }
                 parker.park()
@@ -142,23 +142,23 @@ final class ThreadPoolCore: Sendable {
         state.withLock { $0.ranOnCaller(outcome) }
     }
 
-    /// Queues `task`, suspending while the queue is full.
+    /// Queues `task` in `lane`, suspending while the queue is full.
     ///
     /// - Throws: `CancellationError` if the task is cancelled before there is room (nothing is queued);
     ///   ``ExecutorError`` if the pool is or gets shut down or broken.
-    func submitWaitingForRoom(_ task: QueuedTask) async throws {
+    func submitWaitingForRoom(_ task: QueuedTask, lane: WorkPriority = .normal) async throws {
         try Task.checkCancellation()
         // Room at once (always, with an unbounded queue): no waiter to make.
         let action = try state.withLock { state throws(ExecutorError) in
-            task.noteTicket(state.nextTicket)
-            return try state.submit(task)
+            task.noteTicket(state.nextTicket(for: lane))
+            return try state.submit(task, lane: lane)
         }
         guard case .full = action else { return try perform(action, submitted: ObjectIdentifier(task.object)) }
         while true {
             let event = AsyncEvent()
             let action = try state.withLock { state throws(ExecutorError) in
-                task.noteTicket(state.nextTicket)
-                return try state.submit(task, orWait: event)
+                task.noteTicket(state.nextTicket(for: lane))
+                return try state.submit(task, lane: lane, orWait: event)
             }
             guard case .full = action else { return try perform(action, submitted: ObjectIdentifier(task.object)) }
             await event.waitUnlessCancelled()

@@ -1,20 +1,33 @@
 /// A first-in first-out queue on a growable ring buffer: amortized O(1) `append` and `popFirst`, no
 /// allocation once it has grown to the pool's working size.
 ///
-/// Every entry appended gets a *ticket*, its number in the order of appends (wrapping at 2³²): the entry
-/// with ticket *t* sits `t - headTicket` places behind the head, whatever the ring has done since, so
+/// Every entry appended gets a *ticket*: the queue's lane (see ``WorkLanes``) in its top two bits, and
+/// below them its number in the order of appends (wrapping at 2³⁰). The entry numbered *n* sits
+/// `n - headSequence` places behind the head, whatever the ring has done since, so
 /// ``remove(task:ticket:)`` finds a task in O(1).
 struct WorkQueue {
     private var slots: ContiguousArray<WorkItem?> = []
     private var head = 0
     private(set) var count = 0
-    /// The ticket of the entry at `head`.
-    private var headTicket: UInt32 = 0
+    /// The number of the entry at `head`, below ``sequenceMask``.
+    private var headSequence: UInt32 = 0
+    /// The lane's tag, in the top two bits of every ticket of this queue (last: never written).
+    private let laneTag: UInt32
+
+    /// The bits of a ticket that number the entry.
+    static let sequenceMask: UInt32 = (1 << 30) - 1
+
+    /// A queue whose tickets carry `lane` (0...3).
+    init(lane: UInt32 = 0) {
+        laneTag = lane << 30
+    }
 
     var isEmpty: Bool { count == 0 }
 
     /// The ticket the next appended entry gets.
-    var nextTicket: UInt32 { headTicket &+ UInt32(truncatingIfNeeded: count) }
+    var nextTicket: UInt32 {
+        laneTag | ((headSequence &+ UInt32(truncatingIfNeeded: count)) & Self.sequenceMask)
+    }
 
     mutating func append(_ item: consuming WorkItem) {
         if count == slots.count { grow() }
@@ -26,7 +39,7 @@ struct WorkQueue {
         while count > 0 {
             let item = slots[head].take()  // moved out, not copied: no retain and release per task
             head = (head + 1) & (slots.count - 1)
-            headTicket &+= 1
+            headSequence = (headSequence &+ 1) & Self.sequenceMask
             count -= 1
             if let item { return item }  // skip entries removed by `remove(task:ticket:)`
         }
@@ -43,7 +56,7 @@ struct WorkQueue {
             return task
         case .job(let job):
             head = (head - 1) & (slots.count - 1)
-            headTicket &-= 1
+            headSequence = (headSequence &- 1) & Self.sequenceMask
             slots[head] = .job(job)
             count += 1
             return nil
@@ -58,13 +71,24 @@ struct WorkQueue {
         return items
     }
 
+    /// Removes the submitted tasks and returns them in order; the runtime's jobs stay, in order.
+    mutating func removeAllTasks(into tasks: inout [QueuedTask]) {
+        for item in removeAll() {
+            switch item {
+            case .task(let task): tasks.append(task)
+            case .job: append(item)
+            }
+        }
+    }
+
     /// Removes the entry for `task` if it waits in the queue under `ticket` (the ``nextTicket`` it was
     /// appended with). Returns `false` if it does not: it was taken, or the ticket is not this queue's.
     ///
     /// - Complexity: O(1).
     mutating func remove(task: AnyObject, ticket: UInt32) -> Bool {
         OperationCounters.countQueueEntriesExamined()
-        let offset = Int(ticket &- headTicket)
+        guard ticket & ~Self.sequenceMask == laneTag else { return false }
+        let offset = Int((ticket &- headSequence) & Self.sequenceMask)
         guard offset < count else { return false }
         let index = (head + offset) & (slots.count - 1)
         guard case .task(let queued)? = slots[index], queued.object === task else { return false }

@@ -29,6 +29,16 @@ import Testing
         #expect(failed == 0)
     }
 
+    @Test func priorityLanes() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 4)
+        let nightly = try (1...40).map { n in try pool.submit(priority: .background) { slow(n, milliseconds: 5) } }
+        let answer = try pool.submit(priority: .high) { slow(7, milliseconds: 1) }   // starts before the batch left
+        print(try answer.result())
+        for job in nightly { _ = try job.result() }
+        pool.shutdown()
+        #expect(nightly.allSatisfy { $0.state == .finished })
+    }
+
     @Test func oneDeadlineScoped() throws {
         let finished = try withThreadPoolExecutor(maxWorkers: 4, onExit: .cancelPending) { pool in
             let futures = try (1...100).map { n in try pool.submit { slow(n, milliseconds: 20) } }

@@ -7,7 +7,8 @@ import Testing
 /// check that nothing is left waiting. No threads: the test plays the workers itself, one step at a time,
 /// as `ThreadPoolCore.runWorkerLoop` would, performing each action as the core does after the lock.
 ///
-/// Events: `submit`, a burst of ``burst`` submits (enough for a worker to take a run and for another to
+/// Events: `submit`, a `submit` to the high lane (so that the helping worker finds tasks by tickets of
+/// two lanes, and a run never holds back a higher lane's task), a burst of ``burst`` submits (enough for a worker to take a run and for another to
 /// steal from it), cancelling the newest pending future, a waiting worker helping with the oldest pending
 /// future (`removeQueued`, a search of the runs when it says so, `ranInline`), `shutdown` with each of
 /// `wait` × `cancelFutures`, breaking the pool, the core taking the runs back after a shutdown or break
@@ -40,7 +41,7 @@ struct PoolStateMachineExplorationTests {
     static let burst = 17
 
     enum Event: Hashable {
-        case submit, submitBurst, cancelNewest, helpOldest
+        case submit, submitHigh, submitBurst, cancelNewest, helpOldest
         case shutdown(wait: Bool, cancelFutures: Bool)
         case breakPool, awaitIdle
         /// The core's second half of a shutdown or break that asked for the runs back: take them back and
@@ -138,7 +139,7 @@ struct PoolStateMachineExplorationTests {
             perform(machine.runTasksTakenBack(tasks.count, as: takeBack))
         }
 
-        func submit() {
+        func submit(lane: WorkPriority = .normal) {
             let tracked = Tracked()
             // Weak: `tracked` holds the future, so a strong capture would be a cycle that outlives
             // the test for every future that never ends (a refused submission).
@@ -149,9 +150,9 @@ struct PoolStateMachineExplorationTests {
             future.addDoneCallback { [weak tracked] _ in tracked?.completions += 1 }
             tracked.future = future
             let task = future.queuedTask
-            task.noteTicket(machine.nextTicket)
+            task.noteTicket(machine.nextTicket(for: lane))
             do {
-                let action = try machine.submit(task)
+                let action = try machine.submit(task, lane: lane)
                 if case .full = action {
                     machine.rejectFull()
                 } else {
@@ -166,7 +167,7 @@ struct PoolStateMachineExplorationTests {
         /// Whether `event` can do anything now.
         func isEnabled(_ event: Event) -> Bool {
             switch event {
-            case .submit, .awaitIdle: return true
+            case .submit, .submitHigh, .awaitIdle: return true
             case .submitBurst: return machine.maxQueued == nil
             case .cancelNewest, .helpOldest: return tracked.contains { $0.future.state == .pending }
             case .shutdown, .breakPool: return true
@@ -188,6 +189,8 @@ struct PoolStateMachineExplorationTests {
             switch event {
             case .submit:
                 submit()
+            case .submitHigh:
+                submit(lane: .high)
             case .submitBurst:
                 for _ in 0..<PoolStateMachineExplorationTests.burst { submit() }
             case .cancelNewest:
@@ -389,7 +392,7 @@ struct PoolStateMachineExplorationTests {
 
     func events(maxWorkers: Int) -> [Event] {
         var events: [Event] = [
-            .submit, .submitBurst, .cancelNewest, .helpOldest, .breakPool, .awaitIdle, .takeBackRuns,
+            .submit, .submitHigh, .submitBurst, .cancelNewest, .helpOldest, .breakPool, .awaitIdle, .takeBackRuns,
         ]
         for wait in [false, true] {
             for cancelFutures in [false, true] { events.append(.shutdown(wait: wait, cancelFutures: cancelFutures)) }
