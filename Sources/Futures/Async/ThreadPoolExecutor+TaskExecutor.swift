@@ -14,9 +14,11 @@
 ///
 /// ## One queue
 /// Jobs from the runtime (the synchronous stretches of tasks that prefer the pool) join the same queue
-/// as submitted closures, in first-in first-out order, and run on the same workers under the same
-/// ``ThreadPoolExecutor/maxWorkers`` limit: a pool of 4 runs at most 4 blocking stretches at once,
-/// whichever way they arrived. A job's priority does not reorder the queue.
+/// as submitted closures, and run on the same workers under the same ``ThreadPoolExecutor/maxWorkers``
+/// limit: a pool of 4 runs at most 4 blocking stretches at once, whichever way they arrived. A job waits
+/// in the ``WorkPriority`` lane of its task's priority (``WorkPriority/init(_:)``: `.high` and
+/// `.userInitiated` in the high lane, `.medium` in the normal one with submitted closures, lower ones in
+/// the background lane), first in first out within the lane.
 ///
 /// ## Executor identity
 /// The pool is its own executor identity (the default `asUnownedTaskExecutor()`), and its workers run
