@@ -34,6 +34,7 @@ import Testing
         let mirrors: [@Sendable () throws -> Data] = [{ try download(paths[0]) }, { try download(paths[1]) }]
         let first = try pool.invokeAny(mirrors)                                             // first success, rest cancelled
         let sized = future.map { $0.count }                                                 // chain without blocking
+        let urgent = try pool.submit(priority: .high) { try download(paths[1]) }            // ahead of waiting normal work
         let bounded = ThreadPoolExecutor(maxWorkers: 8, configuration: .init(maxQueued: 1000, whenFull: .block,
                                          minWorkers: 2, keepAlive: .seconds(60)))
         print(bounded.statistics)          // threads, idle, busy, queued, submitted, completed, failed, …
@@ -42,6 +43,7 @@ import Testing
 
         #expect(first.count == 100 || first.count == 200)
         #expect(try sized.result(timeout: .seconds(5)) == 100)
+        #expect(try urgent.result(timeout: .seconds(5)).count == 200)
     }
 
     @Test func asyncTour() async throws {
