@@ -64,10 +64,10 @@ struct PoolStateMachine {
     // it right after its mutex on a cache-line boundary. The fields that the submitter and the workers both
     // write for every task (the counts of queued and unfinished tasks, the submitted and completed counts,
     // and the normal lane of the queue, which `WorkLanes` keeps first) share the mutex's cache line and the
-    // next one, also after Darwin's 64-byte mutex; the fields read on every submit but rarely written (the
-    // idle list, the waiter lists, the limits, the lifecycle) follow on lines of their own, which stay in
-    // every core's cache. Spread over five lines, as they once were, the same fields cost about 10 % more per
-    // task in W1.
+    // next one, also after the 64-byte mutex of Apple's platforms; the fields read on every submit but
+    // rarely written (the idle list, the waiter lists, the limits, the lifecycle) follow on lines of their
+    // own, which stay in every core's cache. Spread over five lines, as they once were, the same fields cost
+    // about 10 % more per task in W1.
 
     /// Entries in `queue`, not counting the holes that `removeQueued(_:ticket:)` leaves.
     private(set) var queued = 0

@@ -1,22 +1,5 @@
 import Synchronization
 
-/// What one worker thread keeps while it runs: its name, its ``Parker``, its run of tasks, its
-/// ``WorkerLocal`` values and how many more tasks it may run (``ThreadPoolConfiguration/maxTasksPerWorker``).
-/// A class, so that reading its constant parts costs no retain: the worker loop reads them per task.
-final class PoolWorker {
-    let name: String
-    let parker = Parker()
-    let run = TakenTasks()
-    let locals: WorkerLocalStorage
-    var tasksLeft: Int
-
-    init(name: String, locals: WorkerLocalStorage, tasksLeft: Int) {
-        self.name = name
-        self.locals = locals
-        self.tasksLeft = tasksLeft
-    }
-}
-
 // The worker loop: lock, event, unlock, perform. Each pass takes the pool's lock once for one event of
 // ``PoolStateMachine``, and performs the ``PoolStateMachine/WorkerStep`` it returned with no lock held:
 // run a task (or a run of them), steal, park, retire or exit. Performing a step leads to the next event.
