@@ -1,7 +1,8 @@
 import Foundation
-import Futures
 import Synchronization
 import Testing
+
+@testable import Futures
 
 /// Stress on what looks across the workers' runs of tasks while they change: submitters that keep the
 /// queue long (so workers take runs and steal from each other), tasks that wait for a task of their own
@@ -19,9 +20,10 @@ extension Reliability {
         @Test(.timeLimit(.minutes(2)), arguments: [2, 4])
         func runsStealsStatisticsAndACancellingShutdownRace(workers: Int) throws {
             let pool = ThreadPoolExecutor(maxWorkers: workers, threadNamePrefix: uniquePrefix("rs"))
-            let submitted = Mutex<[(Int, Future<Int>)]>([])
+            // `Locked`, not `Mutex`: the thread sanitizer does not see `Mutex`'s futex on Linux.
+            let submitted = Locked<[(Int, Future<Int>)]>([])
             let stop = Atomic<Bool>(false)
-            let snapshotProblems = Mutex<[String]>([])
+            let snapshotProblems = Locked<[String]>([])
             // Submitter 1 queues `bursts` bursts of 64 tasks, faster than the workers run them; submitter 0
             // queues twice as many, so it is still submitting when the pool is shut down.
             let bursts = 400
