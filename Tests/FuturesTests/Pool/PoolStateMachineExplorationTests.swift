@@ -21,9 +21,9 @@ import Testing
 /// Each sequence is replayed from a fresh pool (the futures are objects, so a world cannot be copied); the
 /// events that would do nothing in a state are not tried there. The 2-worker pool is also explored *warm*:
 /// both workers started and parked before each sequence, so that submits wake idle workers and woken
-/// workers wake others. Up to ``depth`` (4) events that is 7,824 sequences reaching 970 distinct states
-/// for the 2-worker pool, 9,240 sequences and 848 states for it warm, and 3,547 sequences reaching 147
-/// states for the bounded one, each sequence also driven to its end: about 6 s in a debug build on a
+/// workers wake others. Up to ``depth`` (4) events that is 12,637 sequences reaching 1,016 distinct
+/// states for the 2-worker pool, 13,940 sequences and 875 states for it warm, and 6,579 sequences reaching
+/// 148 states for the bounded one, each sequence also driven to its end: about 15 s in a debug build on a
 /// shared 2-core machine (the test prints the counts). Depth 5 multiplies that by about 8.
 ///
 /// Invariants after every step: counts never go negative; `submitted == completed + failed + cancelled +
