@@ -579,11 +579,8 @@ struct PoolStateMachine {
 
     // MARK: Running a queued task inline
 
-    /// The ticket the next queued task gets: the submitter hands it to the task's future
+    /// The ticket the next task queued in `lane` gets: the submitter hands it to the task's future
     /// (``QueuedTask/noteTicket(_:)``) so that ``removeQueued(_:ticket:)`` finds it in O(1).
-    var nextTicket: UInt32 { queue.nextTicket(for: .normal) }
-
-    /// The ticket the next task queued in `lane` gets.
     func nextTicket(for lane: WorkPriority) -> UInt32 { queue.nextTicket(for: lane) }
 
     /// What a worker waiting for a task of its own pool does.

@@ -59,9 +59,10 @@ struct WorkLanes {
         // A starved lane first (the higher of two), then the highest lane with an entry.
         if normalPassedOver >= Self.passLimit, let item = pop(.normal) { return (item, .normal) }
         if backgroundPassedOver >= Self.passLimit, let item = pop(.background) { return (item, .background) }
-        for lane in WorkPriority.allCases {
-            if let item = pop(lane) { return (item, lane) }
-        }
+        // Named one by one: `WorkPriority.allCases` would make an array per call.
+        if let item = pop(.high) { return (item, .high) }
+        if let item = pop(.normal) { return (item, .normal) }
+        if let item = pop(.background) { return (item, .background) }
         return nil
     }
 

@@ -4,6 +4,9 @@ import Testing
 
 /// Shorthands for driving a ``PoolStateMachine`` event by event, as `ThreadPoolCore`'s worker loop does.
 extension PoolStateMachine {
+    /// The ticket the next task queued in the normal lane gets (what `submit` without a priority uses).
+    var nextTicket: UInt32 { nextTicket(for: .normal) }
+
     /// ``nextWork(for:wasParked:finished:run:)`` for a worker whose run the test does not look at: it
     /// expects the machine to hand it none.
     mutating func nextWork(
