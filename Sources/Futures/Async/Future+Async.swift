@@ -43,12 +43,13 @@ extension Future {
     }
 
     /// Awaits a future the caller owns, as ``Executor/run(_:)`` does: cancelling the task cancels the
-    /// future if it has not started (then throws `CancellationError`), else waits for its outcome.
+    /// future if it has not started (then throws `CancellationError`), else asks the running work to stop
+    /// (``requestCancellation()``) and waits for its outcome.
     func valueCancellingUnstarted() async throws -> Value {
         let result = await withTaskCancellationHandler {
             await completion()
         } onCancel: {
-            cancel()
+            requestCancellation()
         }
         switch result {
         case .success(let value):

@@ -280,12 +280,13 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         withMachine { $0.removeObserver(observer) }
     }
 
-    /// Cancels the future if it has not started and, whatever happens to it, never reports its error as
-    /// unread: for futures their owner abandons (`map` after a failure or a timeout).
+    /// Cancels the future if it has not started, asks its work to stop if it is running, and, whatever
+    /// happens to it, never reports its error as unread: for futures their owner abandons (`map` after a
+    /// failure or a timeout).
     @usableFromInline
     func abandon() {
         withMachine { $0.discardOutcome() }
-        cancel()
+        requestCancellation()
     }
 
     // MARK: The executor's side
@@ -354,12 +355,19 @@ extension Future {
     /// Runs the stored work if the future is still pending. `beforeCompleting` is called with how the
     /// task ended once the work has returned and before the future is completed (at once if there was
     /// nothing to run: cancelled, or claimed by another thread); see ``QueuedTask/runQueued(beforeCompleting:)``.
+    ///
+    /// While the work runs, `slot` (the worker's, `nil` off a worker) shows this future as the running
+    /// work, for ``CurrentWork``; the one it showed before (a task this one was run inline for) comes back
+    /// after.
     @inlinable
-    func runQueued(beforeCompleting: (QueuedTaskOutcome) -> Void = { _ in }) {
+    func runQueued(in slot: WorkerSlot?, beforeCompleting: (QueuedTaskOutcome) -> Void = { _ in }) {
         guard let work = withMachine({ $0.claimWork() }) else {
-            return beforeCompleting(state == .cancelled ? .cancelled : .notRun)
+            return beforeCompleting(withMachine { $0.endedUnstarted } ? .cancelled : .notRun)
         }
+        let outer = slot?.current
+        slot?.current = self
         let result = Result { try work() }
+        slot?.current = outer
         beforeCompleting(result.isFailure ? .failed : .succeeded)
         // Only a user's own setResult/setError on a running future can make this fail; theirs stands.
         try? complete(result, by: "the executor finishing the work")
@@ -371,7 +379,7 @@ extension Future {
         QueuedTask(self) { object, command, beforeCompleting in
             let future = unsafeDowncast(object, to: Future<Value>.self)
             switch command {
-            case .run: future.runQueued(beforeCompleting: beforeCompleting)
+            case .run(let slot): future.runQueued(in: slot, beforeCompleting: beforeCompleting)
             case .cancel: future.cancel()
             case .fail(let error): try? future.complete(.failure(error), by: "the executor failing queued work")
             case .noteTicket(let ticket): future.queueTicket = ticket

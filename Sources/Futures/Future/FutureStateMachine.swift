@@ -9,6 +9,9 @@
 ///      │ └───────────────finish (a producer sets a result without running)─────▶ succeeded / failed
 ///      └──cancel──▶ cancelled
 /// ```
+/// Beside the phase, ``cancellationRequested`` records a request that the running work stop
+/// (``requestCancellation()``, ``expire(_:)``); it changes no phase, and the handlers the work registered
+/// for it (``addCancellationHandler(_:)``) wait among the listeners until it comes.
 /// - `pending`: not started; carries the work closure when an executor made the future.
 /// - `running`: the work has started; it can no longer be cancelled.
 /// - `succeeded` / `failed`: holds the work's value or error (the public ``Future/State`` calls both
@@ -34,11 +37,13 @@ struct FutureStateMachine<Value: Sendable> {
         case cancelled
     }
 
-    // Declared in this order so the machine packs into 26 bytes, whatever `Value` is.
+    // Declared in this order so the machine packs into 27 bytes, whatever `Value` is.
     @usableFromInline var listeners: [Listener<Value>] = []
     @usableFromInline var phase: Phase
     /// Whether a failure's error reached a caller (see ``FutureAttachment/reportUnretrieved(_:attachment:)``).
     @usableFromInline var errorRetrieved = false
+    /// Whether someone asked the work to stop (``Future/requestCancellation()``, a passed deadline).
+    @usableFromInline var cancellationRequested = false
 
     @inlinable
     init(work: Work?) {
@@ -147,6 +152,98 @@ struct FutureStateMachine<Value: Sendable> {
         }
     }
 
+    @usableFromInline
+    enum RequestAction {
+        /// It was pending: now cancelled, as by ``cancel()``; notify the listeners.
+        case cancelled(Completion)
+        /// Running: the request is recorded; run these handlers (each at most once), outside the lock.
+        case runHandlers([CancellationHandler])
+        /// Cancelled, or asked before: nothing more to do.
+        case alreadyRequested
+        /// Finished: too late.
+        case refuse
+    }
+
+    /// `requestCancellation()`: cancels a pending future; records the request on a running one and hands
+    /// back the handlers its work registered.
+    @inlinable
+    mutating func requestCancellation() -> RequestAction {
+        switch phase {
+        case .pending:
+            guard case .notify(let completion) = cancel() else { return .refuse }
+            return .cancelled(completion)
+        case .running:
+            if cancellationRequested { return .alreadyRequested }
+            cancellationRequested = true
+            return .runHandlers(takeCancellationHandlers())
+        case .cancelled:
+            return .alreadyRequested
+        case .succeeded, .failed:
+            return .refuse
+        }
+    }
+
+    @usableFromInline
+    enum ExpireAction {
+        /// It was pending: now failed with the deadline's error; notify the listeners.
+        case failed(Completion)
+        /// Running: asked to stop, as by ``requestCancellation()``.
+        case request(RequestAction)
+        /// Done already.
+        case none
+    }
+
+    /// The future's deadline passed: a pending future fails with `error` (its work will never run); a running
+    /// one is asked to stop.
+    @inlinable
+    mutating func expire(_ error: any Error) -> ExpireAction {
+        switch phase {
+        case .pending(let work):
+            phase = .failed(error)
+            cancellationRequested = true
+            // Like a cancellation, a missed deadline is not reported as an unread failure.
+            errorRetrieved = true
+            return .failed(takeCompletion(failed: true, droppedWork: work))
+        case .running:
+            return .request(requestCancellation())
+        case .succeeded, .failed, .cancelled:
+            return .none
+        }
+    }
+
+    /// Registers a handler of the running work, to run when cancellation is requested. Returns `false` (and
+    /// registers nothing) if it was requested already, or the future is not running: the caller then runs
+    /// the handler itself if ``cancellationRequested``.
+    @inlinable
+    mutating func addCancellationHandler(_ handler: CancellationHandler) -> Bool {
+        guard case .running = phase, !cancellationRequested else { return false }
+        listeners.append(.cancellationHandler(handler))
+        return true
+    }
+
+    /// Removes a handler whose scope ended. No effect if it is not there (it ran, or was never added).
+    @inlinable
+    mutating func removeCancellationHandler(_ handler: CancellationHandler) {
+        listeners.removeAll { entry in
+            if case .cancellationHandler(let existing) = entry { return existing === handler }
+            return false
+        }
+    }
+
+    /// Takes the registered cancellation handlers out of the listeners.
+    @inlinable
+    mutating func takeCancellationHandlers() -> [CancellationHandler] {
+        var handlers: [CancellationHandler] = []
+        for case .cancellationHandler(let handler) in listeners { handlers.append(handler) }
+        if !handlers.isEmpty {
+            listeners.removeAll { entry in
+                if case .cancellationHandler = entry { return true }
+                return false
+            }
+        }
+        return handlers
+    }
+
     /// `setRunningOrNotifyCancel()`: pending → running (returns `true`); on a cancelled future returns
     /// `false` (its listeners were told when it was cancelled).
     @inlinable
@@ -169,6 +266,17 @@ struct FutureStateMachine<Value: Sendable> {
         guard case .pending(let work?) = phase else { return nil }
         phase = .running
         return work
+    }
+
+    /// Whether the future ended without its work starting: cancelled, or failed by its deadline (what a
+    /// pool counts as cancelled).
+    @inlinable
+    var endedUnstarted: Bool {
+        switch phase {
+        case .cancelled: return true
+        case .failed(let error): return error is DeadlineExceededError
+        case .pending, .running, .succeeded: return false
+        }
     }
 
     /// `setResult` / `setError`: pending or running → finished.
@@ -198,16 +306,22 @@ struct FutureStateMachine<Value: Sendable> {
     /// Set in ``summary`` when the machine holds an error no caller has read (see ``FutureAttachment/reportUnretrieved(_:attachment:)``).
     @inlinable static var unreadErrorBit: UInt8 { 4 }
 
+    /// Set in ``summary`` once cancellation was requested or the future was cancelled: what
+    /// ``Future/isCancellationRequested`` reads, with no lock.
+    @inlinable static var cancellationRequestedBit: UInt8 { 8 }
+
     /// The machine in one byte, which `Future` copies beside its lock after every event for readers that
-    /// take no lock: the ``CompletionStatus`` in the low two bits, and ``unreadErrorBit`` when it holds an
-    /// error no caller has read (what `Future`'s `deinit` checks).
+    /// take no lock: the ``CompletionStatus`` in the low two bits, ``unreadErrorBit`` when it holds an
+    /// error no caller has read (what `Future`'s `deinit` checks), and ``cancellationRequestedBit``.
     @inlinable
     var summary: UInt8 {
+        let requested = cancellationRequested ? Self.cancellationRequestedBit : 0
         switch phase {
-        case .pending, .running: return CompletionStatus.notDone.rawValue
-        case .cancelled: return CompletionStatus.cancelled.rawValue
-        case .succeeded: return CompletionStatus.succeeded.rawValue
-        case .failed: return CompletionStatus.failed.rawValue | (errorRetrieved ? 0 : Self.unreadErrorBit)
+        case .pending, .running: return CompletionStatus.notDone.rawValue | requested
+        case .cancelled: return CompletionStatus.cancelled.rawValue | Self.cancellationRequestedBit
+        case .succeeded: return CompletionStatus.succeeded.rawValue | requested
+        case .failed:
+            return CompletionStatus.failed.rawValue | requested | (errorRetrieved ? 0 : Self.unreadErrorBit)
         }
     }
 

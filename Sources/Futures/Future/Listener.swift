@@ -5,4 +5,7 @@ enum Listener<Value: Sendable>: Sendable {
     case observer(any CompletionObserver)
     /// What a pool hangs on the future (task times, error handler); always first, kept after completion.
     case attachment(FutureAttachment)
+    /// A handler the running work registered with ``CurrentWork/withCancellationHandler(operation:onCancel:)``;
+    /// run on a cancellation request, dropped at completion.
+    case cancellationHandler(CancellationHandler)
 }

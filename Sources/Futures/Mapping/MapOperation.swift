@@ -116,10 +116,10 @@ struct MapOperation<E: Executor, Element: Sendable, T: Sendable> {
         } catch {
             switch submitted {
             case .items(let futures):
-                futures.forEach { $0.cancel() }
+                futures.forEach { $0.requestCancellation() }
                 if error is CancellationError { for future in futures { _ = await future.completion() } }
             case .chunks(let futures):
-                futures.forEach { $0.cancel() }
+                futures.forEach { $0.requestCancellation() }
                 if error is CancellationError { for future in futures { _ = await future.completion() } }
             }
             throw error

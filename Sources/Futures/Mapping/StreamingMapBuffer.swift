@@ -108,7 +108,7 @@ final class StreamingMapBuffer<T: Sendable> {
         helpHead = 0
         for future in pending {
             if let waiter { future.removeObserver(waiter) }
-            future.cancel()
+            future.requestCancellation()
         }
     }
 

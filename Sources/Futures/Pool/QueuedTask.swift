@@ -8,7 +8,8 @@
 struct QueuedTask: Sendable {
     @usableFromInline
     enum Command {
-        case run
+        /// Run it, showing it in the worker's slot (`nil` off a worker) while it runs.
+        case run(WorkerSlot?)
         /// Shutdown with `cancelFutures`.
         case cancel
         /// A broken pool.
@@ -32,19 +33,20 @@ struct QueuedTask: Sendable {
         self.handler = handler
     }
 
-    /// Claims and runs the work, unless it was cancelled or claimed elsewhere. `beforeCompleting` runs
+    /// Claims and runs the work, unless it was cancelled, failed by its deadline or claimed elsewhere. `beforeCompleting` runs
     /// once the work has returned (at once if there is nothing to run), before anyone can see the future
     /// done: a worker takes its next task or goes on the idle list there, so a caller that submits again
     /// as soon as `result()` returns finds it idle instead of starting another thread.
-    func runQueued(beforeCompleting: (QueuedTaskOutcome) -> Void) {
-        handler(object, .run, beforeCompleting)
+    /// `slot` is the running worker's (``CurrentWork`` reads the task there); `nil` off a worker.
+    func runQueued(in slot: WorkerSlot?, beforeCompleting: (QueuedTaskOutcome) -> Void) {
+        handler(object, .run(slot), beforeCompleting)
     }
 
     /// Claims and runs the work; returns how it ended.
     @discardableResult
-    func runQueued() -> QueuedTaskOutcome {
+    func runQueued(in slot: WorkerSlot?) -> QueuedTaskOutcome {
         var outcome = QueuedTaskOutcome.notRun
-        runQueued { outcome = $0 }
+        runQueued(in: slot) { outcome = $0 }
         return outcome
     }
 
@@ -64,7 +66,7 @@ struct QueuedTask: Sendable {
 enum QueuedTaskOutcome {
     case succeeded
     case failed
-    /// It was cancelled before it started.
+    /// It was cancelled before it started, or its deadline passed first.
     case cancelled
     /// Someone else claimed or completed it (a user's `setRunningOrNotifyCancel` on a pool's future).
     case notRun

@@ -10,12 +10,12 @@ extension ThreadPoolCore {
         let locals = WorkerLocalStorage()
         WorkerLocalStorage.$current.withValue(locals) {
             runWorkerLoop(
-                PoolWorker(name: name, locals: locals, tasksLeft: configuration.maxTasksPerWorker ?? .max))
+                PoolWorker(name: name, pool: self, locals: locals, tasksLeft: configuration.maxTasksPerWorker ?? .max))
         }
     }
 
     private func runWorkerLoop(_ worker: PoolWorker) {
-        WorkerContext.enter(self)
+        WorkerContext.enter(worker.slot)
         configuration.hooks.workerStarted?(worker.name)
         if let initializer {
             do {
@@ -65,7 +65,7 @@ extension ThreadPoolCore {
             // another, then one event both reports them and takes what comes next. (If other workers drain
             // the queue meanwhile, this one goes idle just after its future completes rather than just
             // before; the counts still move with `unfinished`, so `waitUntilIdle` holds.)
-            var finished = PoolStateMachine.FinishedTasks(Self.runAndRelease(task))
+            var finished = PoolStateMachine.FinishedTasks(Self.runAndRelease(task, in: worker.slot))
             if tookRun { runRun(of: worker, into: &finished) }
             return reportRun(finished, for: worker)
         case .run(.job(let job)):
@@ -99,7 +99,7 @@ extension ThreadPoolCore {
 
     /// Runs every task left in the worker's run, adding how each ended to `finished`, which then ends the run.
     private func runRun(of worker: PoolWorker, into finished: inout PoolStateMachine.FinishedTasks) {
-        while let next = worker.run.next() { finished.add(Self.runAndRelease(next)) }
+        while let next = worker.run.next() { finished.add(Self.runAndRelease(next, in: worker.slot)) }
         finished.endsRun = true
     }
 
@@ -122,7 +122,7 @@ extension ThreadPoolCore {
         var finished = PoolStateMachine.WorkerStep(action: .askAgain(wasParked: false))
         var ranWork = false
         let parker = worker.parker
-        task.runQueued { outcome in
+        task.runQueued(in: worker.slot) { outcome in
             ranWork = outcome.ranWork
             finished = state.withLock { $0.taskFinished(outcome, for: parker) }
         }
@@ -175,8 +175,8 @@ extension ThreadPoolCore {
 
     /// Runs `task` and lets go of it at once: the worker holds no finished future (and so no result) while
     /// it goes on with the rest of its run.
-    private static func runAndRelease(_ task: consuming QueuedTask) -> QueuedTaskOutcome {
-        task.runQueued()
+    private static func runAndRelease(_ task: consuming QueuedTask, in slot: WorkerSlot) -> QueuedTaskOutcome {
+        task.runQueued(in: slot)
     }
 }
 

@@ -35,6 +35,9 @@ final class ThreadPoolCore: Sendable {
     /// Idle workers spinning now (see ``spinWhileIdle(_:)``).
     let spinners = Atomic<Int>(0)
 
+    /// The request `shutdown(cancelFutures: true)` makes to every running task (see ``CurrentWork``).
+    let runningWorkCancellation = RunningWorkCancellation()
+
     init(
         maxWorkers: Int, threadNamePrefix: String, initializer: (@Sendable () throws -> Void)?,
         configuration: ThreadPoolConfiguration = ThreadPoolConfiguration()
@@ -138,7 +141,10 @@ final class ThreadPoolCore: Sendable {
     }
 
     private func runOnCaller(_ task: QueuedTask) {
-        let outcome = WorkerLocalStorage.withStorageForCallerTask { task.runQueued() }
+        // On a worker of this pool, its slot shows the task; on any other thread, nothing does (the caller
+        // does not hold the future yet, so only a cancelling shutdown could ask it to stop).
+        let slot = WorkerContext.currentSlot.flatMap { $0.pool === self ? $0 : nil }
+        let outcome = WorkerLocalStorage.withStorageForCallerTask { task.runQueued(in: slot) }
         state.withLock { $0.ranOnCaller(outcome) }
     }
 
@@ -343,6 +349,8 @@ final class ThreadPoolCore: Sendable {
 
     func shutdown(wait: Bool, cancelFutures: Bool) {
         perform(state.withLock { $0.shutdown(cancelFutures: cancelFutures) }, failure: ExecutorError.shutDown)
+        // The queued tasks are cancelled; the running ones are asked to stop.
+        if cancelFutures { runningWorkCancellation.request() }
         if wait {
             waitForWorkersToExit()
             // A worker waiting here from inside a task must not join: another worker may be waiting in

@@ -134,6 +134,7 @@ extension ThreadPoolCore {
             task.cancelQueued()
             if !wasDone, target.completionStatus == .cancelled { cancelled.append(AnyFuture(target: target)) }
         }
+        runningWorkCancellation.request()
         return cancelled
     }
 }

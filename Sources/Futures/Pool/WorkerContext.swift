@@ -1,21 +1,27 @@
-/// Which pool, if any, the current thread works for: lets a worker that waits on a not-yet-started task
-/// of its own pool run it itself.
+/// Which pool, if any, the current thread works for, and which task it runs (its ``WorkerSlot``): lets a
+/// worker that waits on a not-yet-started task of its own pool run it itself, and running work ask about
+/// itself (``CurrentWork``).
 @usableFromInline
 enum WorkerContext {
-    /// Not owning: the worker holds the pool alive while it runs.
-    private static let workerOf = ThreadLocal<ThreadPoolCore>(owning: false)
+    /// Not owning: the worker holds its slot, and the slot's pool, alive while it runs.
+    private static let slotOf = ThreadLocal<WorkerSlot>(owning: false)
+
+    /// The current thread's slot, if it is a pool worker.
+    static var currentSlot: WorkerSlot? {
+        slotOf.value
+    }
 
     /// The pool the current thread is a worker of. The worker holds the pool alive while it runs.
     static var currentPool: ThreadPoolCore? {
-        workerOf.value
+        slotOf.value?.pool
     }
 
-    static func enter(_ pool: ThreadPoolCore) {
-        workerOf.set(pool)
+    static func enter(_ slot: WorkerSlot) {
+        slotOf.set(slot)
     }
 
     static func leave() {
-        workerOf.set(nil)
+        slotOf.set(nil)
     }
 
     /// Whether the current thread is a pool worker: only a worker runs queued work inline while it waits.
@@ -39,20 +45,20 @@ extension Future {
     /// - Complexity: O(1).
     @usableFromInline
     func runInlineIfQueuedHere() -> Bool {
-        guard let pool = WorkerContext.currentPool else { return false }
-        return pool.runIfQueued(queuedTask) { queueTicket }
+        guard let slot = WorkerContext.currentSlot else { return false }
+        return slot.pool.runIfQueued(queuedTask, in: slot) { queueTicket }
     }
 }
 
 extension ThreadPoolCore {
-    /// On a worker of this pool: if `task` waits in the queue or in a worker's run, takes it out and runs
+    /// On a worker of this pool (whose `slot` it is): if `task` waits in the queue or in a worker's run, takes it out and runs
     /// it on this thread. Returns whether it ran. `ticket` reads the ticket the future was queued with; it
     /// is called with the pool's lock held, which guards that field.
     ///
     /// - Complexity: O(1) for a task in the queue (see ``PoolStateMachine/removeQueued(_:ticket:)``); a
     ///   task a worker took into its run is looked for in the runs, at most
     ///   ``PoolStateMachine/runLength`` tasks per live worker, and only while runs are out.
-    func runIfQueued(_ task: QueuedTask, ticket: () -> UInt32) -> Bool {
+    func runIfQueued(_ task: QueuedTask, in slot: WorkerSlot, ticket: () -> UInt32) -> Bool {
         switch state.withLock({ $0.removeQueued(task.object, ticket: ticket()) }) {
         case .run(let wake):
             wake.forEach { $0.wake() }
@@ -61,7 +67,7 @@ extension ThreadPoolCore {
         case .none:
             return false
         }
-        let outcome = task.runQueued()
+        let outcome = task.runQueued(in: slot)
         state.withLock { $0.ranInline(outcome) }.forEach { $0.wake() }
         return true
     }

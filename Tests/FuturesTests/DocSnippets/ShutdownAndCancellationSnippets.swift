@@ -85,9 +85,60 @@ import Testing
             try await pool.run { slow("done", milliseconds: 20) }
         }
         task.cancel()   // not started yet: its future is cancelled and run throws CancellationError;
-                        // already running: run waits for it and returns its value
+                        // already running: it is asked to stop, and run waits for it and returns its outcome
         _ = try? await task.value
         await pool.shutdown(cancelFutures: true)
+    }
+
+    @Test func askingRunningWorkToStop() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        defer { pool.shutdown() }
+        let scan = try pool.submit { () throws -> Int in
+            var scanned = 0
+            for n in 1...1_000 {
+                try CurrentWork.checkCancellation()      // throws CancellationError once asked
+                scanned += slow(n, milliseconds: 1)
+            }
+            return scanned
+        }
+        scan.requestCancellation()                       // pending: cancelled; running: asked to stop
+        do {
+            print("scanned", try scan.result())
+        } catch is CancellationError {
+            print("the scan stopped early")
+        } catch FutureError.cancelled {
+            print("the scan never started")
+        }
+        #expect(scan.isCancellationRequested)
+    }
+
+    @Test func cancellationHandler() async throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        let socket = BlockingSocket()
+        let reply = Task {
+            try await pool.run {
+                try CurrentWork.withCancellationHandler {
+                    try socket.read()                    // blocks until data comes or the socket closes
+                } onCancel: {
+                    socket.close()                       // makes the blocked read return
+                }
+            }
+        }
+        reply.cancel()                                   // the read, if it started, returns at once
+        await #expect(throws: (any Error).self) { try await reply.value }
+        await pool.shutdown()
+    }
+
+    @Test func deadlines() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        defer { pool.shutdown() }
+        let row = try pool.submit(deadline: .now + .milliseconds(200)) { slow("row", milliseconds: 5) }
+        do {
+            print(try row.result())
+        } catch let missed as DeadlineExceededError {
+            print("no worker was free in time:", missed)
+        }
+        #expect(row.isDone)
     }
 
     @Test func brokenPool() throws {

@@ -41,3 +41,20 @@ func closeHandle(_ handle: OpaquePointer) {
     UnsafeMutablePointer<Int32>(handle).deallocate()
     openCHandles.subtract(1, ordering: .relaxed)
 }
+
+/// Stands for a socket whose `read` blocks until data comes or the socket is closed (`read(2)` on a
+/// descriptor that another thread shuts down): here no data ever comes, so `read` returns only when
+/// `close` is called, and then throws.
+final class BlockingSocket: Sendable {
+    private let closed = DispatchSemaphore(value: 0)
+
+    /// Blocks until ``close()``; then throws `SnippetError`, as a read on a closed socket fails.
+    func read() throws -> [UInt8] {
+        closed.wait()
+        closed.signal()
+        throw SnippetError(message: "the socket was closed")
+    }
+
+    /// Closes the socket: a blocked ``read()`` returns.
+    func close() { closed.signal() }
+}

@@ -79,7 +79,7 @@ struct FutureStateMachineExplorationTests {
                 switch $0 {
                 case .observer: return true
                 case .callback: return false
-                case .attachment: return nil
+                case .attachment, .cancellationHandler: return nil
                 }
             }
             #expect(kinds == registered, "every waiter is woken, in order")

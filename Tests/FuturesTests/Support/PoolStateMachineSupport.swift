@@ -52,3 +52,14 @@ extension TakenTasks {
     /// How many tasks of the run have not started.
     var unstartedCount: Int { withRun { $0.unstartedCount } }
 }
+
+extension QueuedTask {
+    /// Runs the task off any worker (no ``WorkerSlot``), as the machine tests play the worker's part.
+    @discardableResult
+    func runQueued() -> QueuedTaskOutcome { runQueued(in: nil) }
+
+    /// ``runQueued(in:beforeCompleting:)`` off any worker.
+    func runQueued(beforeCompleting: (QueuedTaskOutcome) -> Void) {
+        runQueued(in: nil, beforeCompleting: beforeCompleting)
+    }
+}
