@@ -33,6 +33,15 @@ import Testing
         #expect(n == 100)
     }
 
+    @Test func fromTokio() async throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        // let handle = tokio::task::spawn_blocking(move || read_config(&path));
+        // let config = tokio::time::timeout(Duration::from_secs(2), handle).await??;
+        let config = try await pool.run(deadline: .now + .seconds(2)) { try fileSize(paths[0]) }
+        #expect(config == 100)
+        await pool.shutdown()
+    }
+
     @Test func fromDispatch() throws {
         // let group = DispatchGroup()
         // for path in paths { DispatchQueue.global().async(group: group) { process(path) } }

@@ -14,6 +14,8 @@ import Testing
         let bytes = try future.result(timeout: .seconds(2))   // waits; rethrows the work's own error
         let spare = try pool.submit { slow(0) }
         spare.cancel()                            // true if it had not started
+        let scan = try pool.submit { try CurrentWork.checkCancellation(); return slow(1) }
+        scan.requestCancellation()                // cancels it, or asks it to stop if running
 
         let futures = try paths.map { path in try pool.submit { try fileSize(path) } }
         let (done, notDone) = wait(futures, timeout: .seconds(5), returnWhen: .firstException)
@@ -48,7 +50,7 @@ import Testing
 
     @Test func asyncTour() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 4)
-        let data = try await pool.run { try download(paths[0]) }        // cancelling the task cancels it if not started
+        let data = try await pool.run { try download(paths[0]) }        // cancelling the task cancels it, or asks it to stop
         let sizes = try await pool.map(paths) { path in try fileSize(path) }   // async map, same order and errors
         let futures = try paths.map { path in try pool.submit { try fileSize(path) } }
         for try await f in asCompleted(futures, timeout: .seconds(5)) {  // async; throws FutureError.timedOut

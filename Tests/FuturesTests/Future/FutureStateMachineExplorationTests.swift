@@ -8,13 +8,14 @@ import Testing
 /// The events are everything a future's users and its executor can do to the machine: `cancel`,
 /// `setRunningOrNotifyCancel`, `claimWork`, finishing with a value or an error, adding an observer (a
 /// waiter), removing the first one still registered, adding a done callback, reading the outcome
-/// (`retrieveOutcome`) and giving it up (`discardOutcome`). That is 10 events; every sequence of up to
-/// ``depth`` (7) of them is run, from a future made with work and from one made without
-/// (`Future()`): 2 × (10⁰ + 10¹ + … + 10⁷) = 22,222,222 sequences. The exploration goes breadth first and
-/// merges the sequences that reach the same state (the phase, the registered listeners by kind and order,
-/// the flags and the history the invariants need), so it covers them all with 1,168 distinct states and
-/// 12,080 steps (each distinct state × each event), in under a second in a debug build; the test prints
-/// both counts.
+/// (`retrieveOutcome`) and giving it up (`discardOutcome`), a cancellation request (`requestCancellation`),
+/// a passed deadline (`expire`), and the running work adding and removing a cancellation handler. That is
+/// 14 events; every sequence of up to ``depth`` (7) of them is run, from a future made with work and from
+/// one made without (`Future()`): 2 × (14⁰ + 14¹ + … + 14⁷) ≈ 229 million sequences. The exploration goes
+/// breadth first and merges the sequences that reach the same state (the phase, the registered listeners by
+/// kind and order, the flags and the history the invariants need), so it covers them all with 1,798
+/// distinct states and 25,816 steps (each distinct state × each event), in under a second in a debug
+/// build; the test prints both counts.
 ///
 /// Invariants, after every step:
 /// - the future ends exactly once: at most one event returns a completion, and a future in a terminal
@@ -23,7 +24,12 @@ import Testing
 ///   hand out no work, and work is handed out (to run or to drop) at most once in all;
 /// - every waiter is woken: the completion hands back every listener registered and not removed, in the
 ///   order added; after completion `addListener` refuses (the caller runs the listener itself);
-/// - `summary` agrees with the phase, and only a failure nobody read carries the unread-error bit.
+/// - `summary` agrees with the phase, and only a failure nobody read carries the unread-error bit (a missed
+///   deadline is never reported);
+/// - a request reaches running work once: it hands back every handler registered and not removed, in
+///   order, and no handler is registered after it; the request bit is set exactly when the work was asked
+///   or the future cancelled; a future failed by its deadline counts as not started and never hands out
+///   its work to run.
 @Suite("FutureStateMachine exploration")
 struct FutureStateMachineExplorationTests {
     typealias Machine = FutureStateMachine<Int>
@@ -33,6 +39,7 @@ struct FutureStateMachineExplorationTests {
 
     enum Event: CaseIterable {
         case cancel, setRunning, claimWork, succeed, fail, addObserver, removeObserver, addCallback, retrieve, discard
+        case requestCancellation, expire, addHandler, removeHandler
     }
 
     struct Failure: Error {}
@@ -52,6 +59,11 @@ struct FutureStateMachineExplorationTests {
         var wasCancelled = false
         var retrieved = false
         var discarded = false
+        /// Whether a request reached the work (or a deadline passed), and whether the deadline failed it.
+        var requested = false
+        var expired = false
+        /// Cancellation handlers registered and neither removed nor handed back, in order.
+        var handlers: [CancellationHandler] = []
         /// Listeners registered and not removed, by kind, in order: `true` for an observer.
         var registered: [Bool] = []
         var observers: [CountingObserver] = []
@@ -68,7 +80,7 @@ struct FutureStateMachineExplorationTests {
             }
             let listeners = registered.map { $0 ? "o" : "c" }.joined()
             return
-                "\(phase) \(listeners) \(completions) \(workHandedOut) \(wasCancelled) \(retrieved) \(discarded) \(hadWork) \(machine.errorRetrieved)"
+                "\(phase) \(listeners) \(completions) \(workHandedOut) \(wasCancelled) \(retrieved) \(discarded) \(hadWork) \(machine.errorRetrieved) \(requested) \(expired) \(handlers.count)"
         }
 
         mutating func completed(_ completion: Machine.Completion) {
@@ -141,6 +153,52 @@ struct FutureStateMachineExplorationTests {
             case .discard:
                 machine.discardOutcome()
                 discarded = true
+            case .requestCancellation:
+                let wasRunning = machine.state == .running
+                switch machine.requestCancellation() {
+                case .cancelled(let completion):
+                    wasCancelled = true
+                    completed(completion)
+                case .runHandlers(let taken):
+                    #expect(wasRunning && !requested, "the first request to running work")
+                    #expect(
+                        taken.map(ObjectIdentifier.init) == handlers.map(ObjectIdentifier.init),
+                        "every handler, once, in order")
+                    handlers = []
+                    requested = true
+                case .alreadyRequested:
+                    #expect(wasCancelled || (wasRunning && requested))
+                case .refuse:
+                    #expect(machine.state == .finished)
+                }
+            case .expire:
+                let wasPending = machine.state == .pending
+                switch machine.expire(DeadlineExceededError(deadline: .now)) {
+                case .failed(let completion):
+                    #expect(wasPending)
+                    expired = true
+                    requested = true
+                    completed(completion)
+                case .request(.runHandlers(let taken)):
+                    #expect(taken.map(ObjectIdentifier.init) == handlers.map(ObjectIdentifier.init))
+                    handlers = []
+                    requested = true
+                case .request:
+                    break
+                case .none:
+                    #expect(machine.state == .finished || machine.state == .cancelled)
+                }
+            case .addHandler:
+                let handler = CancellationHandler {}
+                if machine.addCancellationHandler(handler) {
+                    #expect(machine.state == .running && !requested, "registered only on running, unasked work")
+                    handlers.append(handler)
+                }
+            case .removeHandler:
+                if let first = handlers.first {
+                    machine.removeCancellationHandler(first)
+                    handlers.removeFirst()
+                }
             }
             check()
         }
@@ -152,10 +210,20 @@ struct FutureStateMachineExplorationTests {
             case .succeeded, .failed, .cancelled:
                 #expect(completions == 1, "a done future ended once")
             case .pending:
-                #expect(completions == 0 && !wasCancelled)
+                #expect(completions == 0 && !wasCancelled && !requested)
             case .running:
                 #expect(completions == 0 && !wasCancelled)
             }
+            if expired {
+                #expect(machine.endedUnstarted, "a missed deadline counts as not started")
+                #expect(workHandedOut == (hadWork ? 1 : 0))
+            }
+            let requestBit = machine.summary & Machine.cancellationRequestedBit != 0
+            #expect(requestBit == (requested || wasCancelled), "the request bit says whether the work was asked")
+            let handlerCount = machine.listeners.filter { if case .cancellationHandler = $0 { true } else { false } }
+                .count
+            #expect(
+                handlerCount == (machine.state == .running ? handlers.count : 0), "handlers wait only while running")
             if case .cancelled = machine.phase { #expect(wasCancelled) }
             let status = machine.summary & 3
             switch machine.phase {
@@ -167,7 +235,7 @@ struct FutureStateMachineExplorationTests {
             let unread = machine.summary & Machine.unreadErrorBit != 0
             var failed = false
             if case .failed = machine.phase { failed = true }
-            #expect(unread == (failed && !retrieved && !discarded), "only an unread failure is reported")
+            #expect(unread == (failed && !retrieved && !discarded && !expired), "only an unread failure is reported")
             #expect((machine.unretrievedError != nil) == unread)
         }
     }
