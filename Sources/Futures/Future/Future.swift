@@ -357,17 +357,16 @@ extension Future {
     /// nothing to run: cancelled, or claimed by another thread); see ``QueuedTask/runQueued(beforeCompleting:)``.
     ///
     /// While the work runs, `slot` (the worker's, `nil` off a worker) shows this future as the running
-    /// work, for ``CurrentWork``; the one it showed before (a task this one was run inline for) comes back
-    /// after.
+    /// work, for ``CurrentWork``; it is empty again after. (A worker that runs a task inline while another
+    /// waits puts the waiting one back itself: see ``WorkerSlot/runningInline(_:)``.)
     @inlinable
-    func runQueued(in slot: WorkerSlot?, beforeCompleting: (QueuedTaskOutcome) -> Void = { _ in }) {
+    func runQueued(in slot: Unmanaged<WorkerSlot>?, beforeCompleting: (QueuedTaskOutcome) -> Void = { _ in }) {
         guard let work = withMachine({ $0.claimWork() }) else {
             return beforeCompleting(withMachine { $0.endedUnstarted } ? .cancelled : .notRun)
         }
-        let outer = slot?.current
-        slot?.current = self
+        slot?._withUnsafeGuaranteedRef { $0.current = self }
         let result = Result { try work() }
-        slot?.current = outer
+        slot?._withUnsafeGuaranteedRef { $0.current = nil }
         beforeCompleting(result.isFailure ? .failed : .succeeded)
         // Only a user's own setResult/setError on a running future can make this fail; theirs stands.
         try? complete(result, by: "the executor finishing the work")

@@ -6,13 +6,16 @@ final class PoolWorker {
     let name: String
     let parker = Parker()
     let run = TakenTasks()
-    let slot: WorkerSlot
+    /// What the worker's thread shows the code it runs; kept alive here, handed to each task unretained.
+    let slotObject: WorkerSlot
+    let slot: Unmanaged<WorkerSlot>
     let locals: WorkerLocalStorage
     var tasksLeft: Int
 
     init(name: String, pool: ThreadPoolCore, locals: WorkerLocalStorage, tasksLeft: Int) {
         self.name = name
-        self.slot = WorkerSlot(pool: pool)
+        slotObject = WorkerSlot(pool: pool)
+        slot = Unmanaged.passUnretained(slotObject)
         self.locals = locals
         self.tasksLeft = tasksLeft
     }

@@ -8,8 +8,9 @@
 struct QueuedTask: Sendable {
     @usableFromInline
     enum Command {
-        /// Run it, showing it in the worker's slot (`nil` off a worker) while it runs.
-        case run(WorkerSlot?)
+        /// Run it, showing it in the worker's slot (`nil` off a worker) while it runs. Unretained: the
+        /// worker keeps its slot alive, and a retain and release per task would cost as much as the rest.
+        case run(Unmanaged<WorkerSlot>?)
         /// Shutdown with `cancelFutures`.
         case cancel
         /// A broken pool.
@@ -38,13 +39,13 @@ struct QueuedTask: Sendable {
     /// done: a worker takes its next task or goes on the idle list there, so a caller that submits again
     /// as soon as `result()` returns finds it idle instead of starting another thread.
     /// `slot` is the running worker's (``CurrentWork`` reads the task there); `nil` off a worker.
-    func runQueued(in slot: WorkerSlot?, beforeCompleting: (QueuedTaskOutcome) -> Void) {
+    func runQueued(in slot: Unmanaged<WorkerSlot>?, beforeCompleting: (QueuedTaskOutcome) -> Void) {
         handler(object, .run(slot), beforeCompleting)
     }
 
     /// Claims and runs the work; returns how it ended.
     @discardableResult
-    func runQueued(in slot: WorkerSlot?) -> QueuedTaskOutcome {
+    func runQueued(in slot: Unmanaged<WorkerSlot>?) -> QueuedTaskOutcome {
         var outcome = QueuedTaskOutcome.notRun
         runQueued(in: slot) { outcome = $0 }
         return outcome

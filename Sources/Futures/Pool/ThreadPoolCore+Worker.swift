@@ -15,7 +15,7 @@ extension ThreadPoolCore {
     }
 
     private func runWorkerLoop(_ worker: PoolWorker) {
-        WorkerContext.enter(worker.slot)
+        WorkerContext.enter(worker.slotObject)
         configuration.hooks.workerStarted?(worker.name)
         if let initializer {
             do {
@@ -175,7 +175,9 @@ extension ThreadPoolCore {
 
     /// Runs `task` and lets go of it at once: the worker holds no finished future (and so no result) while
     /// it goes on with the rest of its run.
-    private static func runAndRelease(_ task: consuming QueuedTask, in slot: WorkerSlot) -> QueuedTaskOutcome {
+    private static func runAndRelease(
+        _ task: consuming QueuedTask, in slot: Unmanaged<WorkerSlot>
+    ) -> QueuedTaskOutcome {
         task.runQueued(in: slot)
     }
 }

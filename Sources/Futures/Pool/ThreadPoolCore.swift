@@ -143,8 +143,10 @@ final class ThreadPoolCore: Sendable {
     private func runOnCaller(_ task: QueuedTask) {
         // On a worker of this pool, its slot shows the task; on any other thread, nothing does (the caller
         // does not hold the future yet, so only a cancelling shutdown could ask it to stop).
-        let slot = WorkerContext.currentSlot.flatMap { $0.pool === self ? $0 : nil }
-        let outcome = WorkerLocalStorage.withStorageForCallerTask { task.runQueued(in: slot) }
+        let outcome = WorkerLocalStorage.withStorageForCallerTask {
+            guard let slot = WorkerContext.currentSlot, slot.pool === self else { return task.runQueued(in: nil) }
+            return slot.runningInline { task.runQueued(in: $0) }
+        }
         state.withLock { $0.ranOnCaller(outcome) }
     }
 

@@ -67,7 +67,7 @@ extension ThreadPoolCore {
         case .none:
             return false
         }
-        let outcome = task.runQueued(in: slot)
+        let outcome = slot.runningInline { task.runQueued(in: $0) }
         state.withLock { $0.ranInline(outcome) }.forEach { $0.wake() }
         return true
     }
