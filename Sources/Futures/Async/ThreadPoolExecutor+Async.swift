@@ -7,19 +7,54 @@ extension ThreadPoolExecutor {
     /// let bytes = try await pool.run { try blockingRead(fd, count: 4096) }
     /// ```
     ///
-    /// The same as ``Executor/run(_:)`` (see it for cancellation: unstarted work is cancelled, started
-    /// work is waited for), except when the pool has a bounded queue that is full: the task then
-    /// suspends until there is room, whatever ``ThreadPoolConfiguration/whenFull`` says, since blocking
-    /// or running the work on the caller's thread would park a cooperative thread. (Called through
-    /// `any Executor`, the generic `run` uses ``submit(_:)`` and follows `whenFull`.)
+    /// The work runs *inside the awaiting task*, on a worker of the pool: the task-local values bound
+    /// where `run` is called (a request id, a tracing context) are visible in the work, and
+    /// `Task.isCancelled` there reads the awaiting task's cancellation. Nothing is left behind on the
+    /// worker for the next task.
+    ///
+    /// ```swift
+    /// let rows = try await RequestContext.$id.withValue(id) {
+    ///     try await pool.run { try query(db, tag: RequestContext.id) }  // sees `id`
+    /// }
+    /// ```
+    ///
+    /// Otherwise the same as ``Executor/run(_:)``: cancelling the task cancels the work if it has not
+    /// started (it never runs, and `run` throws `CancellationError` at once) and, if it has, asks it to
+    /// stop (``CurrentWork``) and waits for it. The call counts as one task of the pool (statistics, task
+    /// hooks, `shutdown(cancelFutures:)`, the normal ``WorkPriority`` lane). When the pool has a bounded
+    /// queue that is full, the task suspends until there is room, whatever
+    /// ``ThreadPoolConfiguration/whenFull`` says, since blocking or running the work on the caller's thread
+    /// would park a cooperative thread. (Called through `any Executor`, the generic `run` submits a future
+    /// instead, follows `whenFull`, and carries no task-local values.)
     ///
     /// - Parameter work: the blocking closure to run on a worker.
     /// - Returns: the value `work` returned.
     /// - Throws: the error `work` threw; `CancellationError` if the task was cancelled before the work
-    ///   started; ``FutureError/cancelled`` if a shutdown cancelled it; ``ExecutorError/shutDown`` or
-    ///   ``ExecutorError/broken(_:)``.
+    ///   started; ``FutureError/cancelled`` if a shutdown cancelled it; ``ExecutorError/shutDown``,
+    ///   ``ExecutorError/broken(_:)`` or ``ThreadStartError`` if the pool could not take it.
     public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await submitWaitingForRoom(work).valueCancellingUnstarted()
+        try await runInTask(lane: .normal, work)
+    }
+
+    /// `run`'s body, for every lane: queues the call and runs the work inside this task on the worker
+    /// that takes it (see ``RunInTask``).
+    func runInTask<T: Sendable>(
+        lane: WorkPriority, deadline: ContinuousClock.Instant? = nil, _ work: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        try Task.checkCancellation()
+        let call = RunInTask(work: work, hooks: configuration.hooks)
+        if let deadline { DeadlineTimer.arm(call, at: deadline) { call, error in call.deadlinePassed(error) } }
+        if configuration.maxQueued == nil {
+            // Queued when the task's job arrives: `submit` never waits for room here.
+            call.submitOnArrival(to: core, lane: lane)
+        } else {
+            try await core.submitWaitingForRoom(call.queuedTask, lane: lane)
+        }
+        return try await withTaskCancellationHandler {
+            try await withTaskExecutorPreference(call) { try call.perform() }
+        } onCancel: {
+            call.taskCancelled()
+        }
     }
 
     /// Applies `transform` to every item on the pool and awaits the results in input order, without

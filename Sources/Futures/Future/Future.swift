@@ -285,8 +285,14 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// failure or a timeout).
     @usableFromInline
     func abandon() {
-        withMachine { $0.discardOutcome() }
+        discardOutcome()
         requestCancellation()
+    }
+
+    /// Never reports the future's error as unread: for a future whose error its owner receives another way.
+    @usableFromInline
+    func discardOutcome() {
+        withMachine { $0.discardOutcome() }
     }
 
     // MARK: The executor's side

@@ -55,9 +55,7 @@ extension ThreadPoolExecutor {
         deadline: ContinuousClock.Instant, priority: WorkPriority = .normal,
         _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
-        let future = try await submitWaitingForRoom(priority: priority, Self.refusingToStartAfter(deadline, work))
-        DeadlineTimer.arm(future, at: deadline)
-        return try await future.valueCancellingUnstarted()
+        try await runInTask(lane: priority, deadline: deadline, Self.refusingToStartAfter(deadline, work))
     }
 
     /// `work`, wrapped so that a worker that reaches it after `deadline` (before the timer failed its

@@ -47,7 +47,7 @@ extension ThreadPoolExecutor {
     public func run<T: Sendable>(
         priority: WorkPriority, _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
-        try await submitWaitingForRoom(priority: priority, work).valueCancellingUnstarted()
+        try await runInTask(lane: priority, work)
     }
 
     /// Schedules `work` in the `priority` lane like ``submit(priority:_:)``, but when the bounded queue is

@@ -36,6 +36,16 @@ import Testing
         await pool.shutdown()
     }
 
+    @Test func taskLocalValuesReachTheWork() async throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        let seen = try await Request.$id.withValue("req-42") {
+            try await pool.run { Request.id }     // runs inside this task, on a worker
+        }
+        print(seen)                               // req-42
+        #expect(seen == "req-42")
+        await pool.shutdown()
+    }
+
     @Test func executorPreference() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 4)
         // A scope:

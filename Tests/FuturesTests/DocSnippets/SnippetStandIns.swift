@@ -58,3 +58,8 @@ final class BlockingSocket: Sendable {
     /// Closes the socket: a blocked ``read()`` returns.
     func close() { closed.signal() }
 }
+
+/// Stands for a task-local value of the caller's (a request id, a tracing context).
+enum Request {
+    @TaskLocal static var id = "none"
+}
