@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One call of ``ThreadPoolExecutor/run(_:)``: its work runs *inside the awaiting task*, on a worker, so
 /// the task's task-local values are visible to the work and `Task.isCancelled` in it reflects the task.
 ///
@@ -44,6 +46,8 @@ final class RunInTask<Value: Sendable>: TaskExecutor, CancellableWork, @unchecke
     }
 
     private let state = Locked(State())
+    /// `state.cancellationRequested`, for ``isCancellationRequested`` to read without the lock.
+    private let requested = Atomic<Bool>(false)
     private let work: @Sendable () throws -> Value
     private let hooks: ThreadPoolHooks
     /// How the worker running the job learns the outcome: set by that worker just before it runs the job
@@ -197,7 +201,7 @@ final class RunInTask<Value: Sendable>: TaskExecutor, CancellableWork, @unchecke
     // MARK: CancellableWork
 
     var isCancellationRequested: Bool {
-        state.withLock { $0.cancellationRequested }
+        requested.load(ordering: .acquiring)
     }
 
     @discardableResult
@@ -205,6 +209,7 @@ final class RunInTask<Value: Sendable>: TaskExecutor, CancellableWork, @unchecke
         let handlers = state.withLock { state -> [CancellationHandler]? in
             guard case .running = state.phase, !state.cancellationRequested else { return nil }
             state.cancellationRequested = true
+            requested.store(true, ordering: .releasing)
             defer { state.handlers = [] }
             return state.handlers
         }

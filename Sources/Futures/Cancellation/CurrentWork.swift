@@ -33,7 +33,7 @@
 /// other thread it is `false`, and a handler is never called.
 public enum CurrentWork {
     /// Whether the work running on this thread was asked to stop. Cheap enough to check in a loop: a
-    /// thread-local read and two atomic loads, no lock.
+    /// thread-local read and a few atomic loads, no lock.
     ///
     /// `true` once ``Future/requestCancellation()`` reached the running future, its deadline passed, its
     /// pool was shut down with `cancelFutures: true`, or (in a Swift task) the task is cancelled.
