@@ -143,14 +143,16 @@ final class RunInTask<Value: Sendable>: TaskExecutor, CancellableWork, @unchecke
         }
     }
 
-    /// The call will not run: `phase` says why. The job, if here, runs elsewhere.
+    /// The call will not run: `phase` says why. The job, if here, runs elsewhere, and a worker waiting for
+    /// it goes on to other work.
     private func cancelUnstarted(_ phase: Phase) {
-        let job = state.withLock { state -> UnownedJob? in
-            guard case .waiting = state.phase else { return nil }
+        let (job, worker) = state.withLock { state -> (UnownedJob?, Parker?) in
+            guard case .waiting = state.phase else { return (nil, nil) }
             state.phase = phase
             state.submitOnArrival = nil
-            return state.job.take()
+            return (state.job.take(), state.waitingWorker.take())
         }
+        worker?.unpark()
         if let job { Self.runElsewhere(job) }
     }
 

@@ -209,3 +209,24 @@ struct RunInTaskPoolTests {
         await pool.shutdown()
     }
 }
+
+/// The worker's side of a `run` call whose job has not come yet (a bounded queue queues the call first).
+@Suite("run inside the awaiting task: a worker waiting for the job")
+struct RunInTaskWaitingWorkerTests {
+    @Test(.timeLimit(.minutes(1))) func aWorkerWaitingForTheJobOfACancelledCallGoesOn() async throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        let ran = Counter()
+        let call = RunInTask(work: { ran.increment() }, hooks: ThreadPoolHooks())
+        try pool.core.submit(call.queuedTask, lane: .normal)
+        // The worker took the call and waits for the job, which never comes: the task is cancelled first.
+        #expect(
+            await waitForStateAsync(of: pool) {
+                let s = $0.statistics; return s.threads == 1 && s.busyThreads == 1 && s.queued == 0
+            })
+        call.taskCancelled()
+        try await pool.waitUntilIdle()
+        #expect(ran.count == 0)
+        #expect(pool.statistics.cancelled == 1)
+        await pool.shutdown()
+    }
+}
