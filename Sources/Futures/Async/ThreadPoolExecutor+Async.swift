@@ -66,8 +66,9 @@ extension ThreadPoolExecutor {
     ///
     /// The async form of the pool's blocking `map`, with the same default chunk size (about eight
     /// chunks per worker when `chunkSize` is `nil`) and the same rules as ``Executor/map(_:timeout:chunkSize:_:)-7a4vk``.
-    /// Cancelling the task cancels the chunks that have not started, waits for the running ones, and
-    /// throws `CancellationError`.
+    /// Cancelling the task cancels the chunks that have not started, asks the running ones to stop, waits
+    /// for them, and throws `CancellationError`. The calling task's task-local values are visible in
+    /// `transform` (each chunk carries them: about 2 µs per chunk, and about 1.5 KB while it waits).
     ///
     /// - Parameters:
     ///   - items: the inputs; an empty sequence returns `[]` at once.
@@ -87,7 +88,7 @@ extension ThreadPoolExecutor {
         let elements = Array(items)
         return try await MapOperation(
             executor: self, items: elements, chunkSize: chunkSize ?? defaultChunkSize(for: elements.count),
-            transform: transform
+            carriesTaskLocals: true, transform: transform
         ).runWaitingOnCancel(deadline: deadline)
     }
 

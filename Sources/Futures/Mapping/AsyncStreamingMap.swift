@@ -14,7 +14,8 @@ extension Executor {
     /// full first awaits input items until `bufferSize` are in flight or the input ends, then awaits the
     /// oldest result. A slow input
     /// therefore delays results that are already done; use a small `bufferSize` for a sparse input. An
-    /// error thrown by the input is thrown after the items before it, and ends the stream.
+    /// error thrown by the input is thrown after the items before it, and ends the stream. On a
+    /// ``ThreadPoolExecutor``, each item's work sees the consumer task's task-local values.
     ///
     /// - Parameters:
     ///   - items: the inputs; iterated once, lazily, on the consumer's task.
@@ -29,7 +30,8 @@ extension Executor {
         _ items: S, bufferSize: Int? = nil, _ transform: @escaping @Sendable (S.Element) throws -> T
     ) -> AsyncStreamingMap<S, T> where S.Element: Sendable {
         AsyncStreamingMap(
-            submitter: StreamingSubmitter(self), items: items, bufferSize: checkedBufferSize(bufferSize, in: "lazyMap"),
+            submitter: StreamingSubmitter(carryingTaskLocalsOn: self), items: items,
+            bufferSize: checkedBufferSize(bufferSize, in: "lazyMap"),
             ordered: true, transform: transform)
     }
 
@@ -58,7 +60,7 @@ extension Executor {
         _ items: S, bufferSize: Int? = nil, _ transform: @escaping @Sendable (S.Element) throws -> T
     ) -> AsyncStreamingMap<S, T> where S.Element: Sendable {
         AsyncStreamingMap(
-            submitter: StreamingSubmitter(self), items: items,
+            submitter: StreamingSubmitter(carryingTaskLocalsOn: self), items: items,
             bufferSize: checkedBufferSize(bufferSize, in: "unorderedMap"),
             ordered: false, transform: transform)
     }

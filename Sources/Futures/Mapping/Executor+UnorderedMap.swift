@@ -30,7 +30,7 @@ extension Executor {
         _ items: S, bufferSize: Int? = nil, _ transform: @escaping @Sendable (S.Element) throws -> T
     ) -> StreamingMap<S, T> where S.Element: Sendable {
         StreamingMap(
-            submitter: StreamingSubmitter(self), items: items,
+            submitter: StreamingSubmitter(carryingTaskLocalsOn: self), items: items,
             bufferSize: checkedBufferSize(bufferSize, in: "unorderedMap"),
             ordered: false, transform: transform)
     }

@@ -13,12 +13,16 @@ struct MapOperation<E: Executor, Element: Sendable, T: Sendable> {
     @usableFromInline let elements: [Element]
     @usableFromInline let chunkSize: Int
     @usableFromInline let transform: @Sendable (Element) throws -> T
+    /// Whether each task carries the calling task's task-local values (a pool's async `map`; see
+    /// ``TaskLocalCarrier``).
+    @usableFromInline let carriesTaskLocals: Bool
 
     @inlinable
     init<S: Sequence>(
-        executor: E, items: S, chunkSize: Int,
+        executor: E, items: S, chunkSize: Int, carriesTaskLocals: Bool = false,
         transform: @escaping @Sendable (Element) throws -> T
     ) where S.Element == Element {
+        self.carriesTaskLocals = carriesTaskLocals
         if chunkSize < 1 {
             fatalError("map: chunkSize must be at least 1, got \(chunkSize)")
         }
@@ -37,7 +41,7 @@ struct MapOperation<E: Executor, Element: Sendable, T: Sendable> {
             var futures: [Future<T>] = []
             futures.reserveCapacity(elements.count)
             do {
-                for element in elements { futures.append(try executor.submit { try transform(element) }) }
+                for element in elements { futures.append(try executor.submit(carried { try transform(element) })) }
             } catch {
                 futures.forEach { $0.abandon() }
                 throw error
@@ -49,13 +53,19 @@ struct MapOperation<E: Executor, Element: Sendable, T: Sendable> {
         do {
             for start in stride(from: 0, to: elements.count, by: chunkSize) {
                 let chunk = elements[start..<min(start + chunkSize, elements.count)]
-                futures.append(try executor.submit { try chunk.map(transform) })
+                futures.append(try executor.submit(carried { try chunk.map(transform) }))
             }
         } catch {
             futures.forEach { $0.abandon() }
             throw error
         }
         return .chunks(futures)
+    }
+
+    /// `work`, carrying the calling task's task-local values if this call does.
+    @inlinable
+    func carried<R: Sendable>(_ work: @escaping @Sendable () throws -> R) -> @Sendable () throws -> R {
+        carriesTaskLocals ? TaskLocalCarrier.carrying(work) : work
     }
 
     /// The tasks of one call: one per item, or one per chunk.

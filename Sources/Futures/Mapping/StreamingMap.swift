@@ -53,7 +53,8 @@ extension Executor {
         _ items: S, bufferSize: Int? = nil, _ transform: @escaping @Sendable (S.Element) throws -> T
     ) -> StreamingMap<S, T> where S.Element: Sendable {
         StreamingMap(
-            submitter: StreamingSubmitter(self), items: items, bufferSize: checkedBufferSize(bufferSize, in: "lazyMap"),
+            submitter: StreamingSubmitter(carryingTaskLocalsOn: self), items: items,
+            bufferSize: checkedBufferSize(bufferSize, in: "lazyMap"),
             ordered: true, transform: transform)
     }
 }

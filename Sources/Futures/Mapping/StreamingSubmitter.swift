@@ -9,4 +9,20 @@ struct StreamingSubmitter<T: Sendable>: Sendable {
     init<E: Executor>(_ executor: E) {
         submit = { work in try executor.submit(work) }
     }
+
+    /// For the streaming maps: on a ``ThreadPoolExecutor``, an item submitted from a Swift task (the map
+    /// is iterated with `for try await`, or from async code) carries that task's task-local values into its
+    /// work (see ``TaskLocalCarrier``); one submitted from a plain thread, or to another executor, is
+    /// submitted as ``init(_:)`` does.
+    @inlinable
+    init<E: Executor>(carryingTaskLocalsOn executor: E) {
+        if executor is ThreadPoolExecutor {
+            submit = { work in
+                let inTask = withUnsafeCurrentTask { $0 != nil }
+                return try executor.submit(inTask ? TaskLocalCarrier.carrying(work) : work)
+            }
+        } else {
+            submit = { work in try executor.submit(work) }
+        }
+    }
 }

@@ -61,7 +61,7 @@ extension ThreadPoolExecutor {
     public func submitWaitingForRoom<T: Sendable>(
         priority: WorkPriority, _ work: @escaping @Sendable () throws -> T
     ) async throws -> Future<T> {
-        let future = core.makeFuture(work)
+        let future = core.makeFuture(TaskLocalCarrier.carrying(work))
         try await core.submitWaitingForRoom(future.queuedTask, lane: priority)
         return future
     }
