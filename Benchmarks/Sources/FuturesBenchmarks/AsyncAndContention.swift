@@ -51,6 +51,16 @@ var asyncHandOffs: [AsyncHandOff] {
             let pool = ThreadPoolExecutor(maxWorkers: workers)
             return ({ work in await withTaskExecutorPreference(pool) { work() } }, { pool.shutdown(wait: true) })
         },
+        AsyncHandOff(name: "Futures submit + value", note: "await pool.submit { … }.value", isOurs: true) { workers in
+            let pool = ThreadPoolExecutor(maxWorkers: workers)
+            return ({ work in try! await pool.submit(work).value }, { pool.shutdown(wait: true) })
+        },
+        AsyncHandOff(
+            name: "Futures submitWaitingForRoom", note: "+ value; carries task-locals", isOurs: true
+        ) { workers in
+            let pool = ThreadPoolExecutor(maxWorkers: workers)
+            return ({ work in try! await pool.submitWaitingForRoom(work).value }, { pool.shutdown(wait: true) })
+        },
         AsyncHandOff(name: "Dispatch + continuation", note: "global().async, resume", isOurs: false) { _ in
             (
                 { work in

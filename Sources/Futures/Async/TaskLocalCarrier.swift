@@ -12,7 +12,7 @@
 /// the closure's ``Token`` then closes the carrier, which sends the job to Swift's global concurrent
 /// executor, where the task ends without running the work: every job runs, as the runtime requires.
 ///
-/// The cost, per future: a task made at submit (about 2 µs on the machine the benchmarks run on) that
+/// The cost, per future: a task made at submit (about 3 µs to make and run on the machine the benchmarks run on) that
 /// holds about 1.5 KB while the future waits in the queue, where a plain future holds about 100 bytes.
 // @unchecked: every mutable field is under `state`'s lock.
 @usableFromInline

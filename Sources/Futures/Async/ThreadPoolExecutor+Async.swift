@@ -68,7 +68,7 @@ extension ThreadPoolExecutor {
     /// chunks per worker when `chunkSize` is `nil`) and the same rules as ``Executor/map(_:timeout:chunkSize:_:)-7a4vk``.
     /// Cancelling the task cancels the chunks that have not started, asks the running ones to stop, waits
     /// for them, and throws `CancellationError`. The calling task's task-local values are visible in
-    /// `transform` (each chunk carries them: about 2 µs per chunk, and about 1.5 KB while it waits).
+    /// `transform` (each chunk carries them: about 3 µs per chunk, and about 1.5 KB while it waits).
     ///
     /// - Parameters:
     ///   - items: the inputs; an empty sequence returns `[]` at once.

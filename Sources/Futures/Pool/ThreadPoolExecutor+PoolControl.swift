@@ -54,7 +54,7 @@ extension ThreadPoolExecutor {
     ///
     /// Waiting submitters get room in the order they came. With no ``ThreadPoolConfiguration/maxQueued``
     /// it never suspends. Unlike `submit`, it carries the calling task's task-local values into the work
-    /// (a task per future: about 2 µs, and about 1.5 KB while it waits; see
+    /// (a task per future: about 3 µs, and about 1.5 KB while it waits; see
     /// <doc:BlockingWorkInAsyncCode#What-reaches-the-work-task-local-values-and-cancellation>).
     ///
     /// ```swift
