@@ -17,8 +17,7 @@ import Synchronization
 ///
 /// With a bounded queue, `run` queues the call first, waiting for room, and the worker that takes it may
 /// wait the few instructions the task needs to hand its job over.
-// @unchecked: every mutable field is under `state`'s lock, except `reportOutcome`, which one thread uses.
-final class RunInTask<Value: Sendable>: TaskExecutor, CancellableWork, @unchecked Sendable {
+final class RunInTask<Value: Sendable>: TaskExecutor, CancellableWork, Sendable {
     private enum Phase {
         /// Not started: the job may be here, the call may be queued.
         case waiting
@@ -34,10 +33,8 @@ final class RunInTask<Value: Sendable>: TaskExecutor, CancellableWork, @unchecke
 
     private struct State {
         var phase = Phase.waiting
-        /// The awaiting task's job, until a worker takes it.
-        var job: UnownedJob?
-        /// A worker that took the call before the job came, waiting for it.
-        var waitingWorker: Parker?
+        /// The awaiting task's job, on its way to the worker that took the call.
+        var handOff = JobHandOff()
         /// The pool to queue the call in when the job comes (an unbounded queue), and its lane.
         var submitOnArrival: (core: ThreadPoolCore, lane: WorkPriority)?
         /// A request that the running work stop, and the handlers it registered.
@@ -86,10 +83,9 @@ final class RunInTask<Value: Sendable>: TaskExecutor, CancellableWork, @unchecke
         let (forward, worker, submit) = state.withLock {
             state -> (Bool, Parker?, (core: ThreadPoolCore, lane: WorkPriority)?) in
             guard case .waiting = state.phase else { return (true, nil, nil) }
-            state.job = job
-            return (false, state.waitingWorker.take(), state.submitOnArrival.take())
+            return (false, state.handOff.deliver(job), state.submitOnArrival.take())
         }
-        if forward { return Self.runElsewhere(job) }
+        if forward { return JobHandOff.runElsewhere(job) }
         worker?.unpark()
         guard let submit else { return }
         do {
@@ -100,12 +96,6 @@ final class RunInTask<Value: Sendable>: TaskExecutor, CancellableWork, @unchecke
         }
     }
 
-    /// Runs a job that no worker will run on Swift's global concurrent executor, where its stretch of the
-    /// task (``perform()``, which throws at once) needs no worker.
-    private static func runElsewhere(_ job: UnownedJob) {
-        globalConcurrentExecutor.enqueue(ExecutorJob(job))
-    }
-
     // MARK: The pool's side
 
     /// On the worker that took the call: runs the awaiting task's job here (waiting for it if the task has
@@ -114,13 +104,9 @@ final class RunInTask<Value: Sendable>: TaskExecutor, CancellableWork, @unchecke
         while true {
             let next = state.withLock { state -> (job: UnownedJob?, wait: Parker?) in
                 guard case .waiting = state.phase else { return (nil, nil) }
-                if let job = state.job.take() {
-                    state.phase = .running
-                    return (job, nil)
-                }
-                let parker = Parker.current
-                state.waitingWorker = parker
-                return (nil, parker)
+                let next = state.handOff.takeOrWait()
+                if next.job != nil { state.phase = .running }
+                return next
             }
             if let parker = next.wait {
                 parker.park()
@@ -143,17 +129,17 @@ final class RunInTask<Value: Sendable>: TaskExecutor, CancellableWork, @unchecke
         }
     }
 
-    /// The call will not run: `phase` says why. The job, if here, runs elsewhere, and a worker waiting for
-    /// it goes on to other work.
+    /// The call will not run: `phase` says why. The job, if here, runs elsewhere (where ``perform()``
+    /// throws at once and needs no worker), and a worker waiting for it goes on to other work.
     private func cancelUnstarted(_ phase: Phase) {
-        let (job, worker) = state.withLock { state -> (UnownedJob?, Parker?) in
+        let (job, worker) = state.withLock { state -> (job: UnownedJob?, worker: Parker?) in
             guard case .waiting = state.phase else { return (nil, nil) }
             state.phase = phase
             state.submitOnArrival = nil
-            return (state.job.take(), state.waitingWorker.take())
+            return state.handOff.abandon()
         }
         worker?.unpark()
-        if let job { Self.runElsewhere(job) }
+        if let job { JobHandOff.runElsewhere(job) }
     }
 
     // MARK: The task's side

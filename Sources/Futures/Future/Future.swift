@@ -285,14 +285,8 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// failure or a timeout).
     @usableFromInline
     func abandon() {
-        discardOutcome()
-        requestCancellation()
-    }
-
-    /// Never reports the future's error as unread: for a future whose error its owner receives another way.
-    @usableFromInline
-    func discardOutcome() {
         withMachine { $0.discardOutcome() }
+        requestCancellation()
     }
 
     // MARK: The executor's side

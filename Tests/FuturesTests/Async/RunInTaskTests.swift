@@ -48,20 +48,14 @@ struct RunInTaskTests {
 
     @Test(.timeLimit(.minutes(1))) func aRunCancelledBeforeItStartsDoesNotRunAndThrows() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
-        let gate = Gate(), started = Gate()
-        let holder = try pool.submit {
-            started.open()
-            _ = gate.wait()
-        }
-        await offTheCooperativePool { started.wait() }
+        let held = try await HeldWorker.holding(pool)
         let ran = Counter()
         let waiting = Task { try await pool.run { ran.increment() } }
-        #expect(await waitForStateAsync(of: pool) { $0.queued == 1 }, "the run's stand-in is queued")
+        #expect(await waitForStateAsync(of: pool) { $0.queued == 1 }, "the run's call is queued")
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
-        gate.open()
-        try await holder.value
-        try await pool.waitUntilIdle()  // the worker has reached the cancelled stand-in
+        try await held.release()
+        try await pool.waitUntilIdle()  // the worker has reached the cancelled call
         #expect(ran.count == 0, "the work never ran")
         #expect(pool.statistics.cancelled == 1)
         await pool.shutdown()
@@ -69,19 +63,13 @@ struct RunInTaskTests {
 
     @Test(.timeLimit(.minutes(1))) func aShutdownCancellingQueuedWorkCancelsAWaitingRun() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
-        let gate = Gate(), started = Gate()
-        let holder = try pool.submit {
-            started.open()
-            _ = gate.wait()
-        }
-        await offTheCooperativePool { started.wait() }
+        let held = try await HeldWorker.holding(pool)
         let ran = Counter()
         let waiting = Task { try await pool.run { ran.increment() } }
         #expect(await waitForStateAsync(of: pool) { $0.queued == 1 })
         await pool.shutdown(wait: false, cancelFutures: true)
         await #expect(throws: FutureError.cancelled) { try await waiting.value }
-        gate.open()
-        try await holder.value
+        try await held.release()
         await pool.shutdown()
         #expect(ran.count == 0)
     }
@@ -95,7 +83,7 @@ struct RunInTaskTests {
         await pool.shutdown()
     }
 
-    /// A `run` whose stand-in cannot be queued (the pool was shut down between the call and the hand-over)
+    /// A `run` whose call cannot be queued (the pool was shut down between the call and the hand-over)
     /// throws the pool's error, as `submit` would, and the work does not run.
     @Test(.timeLimit(.minutes(1))) func aRunOnAShutDownPoolThrowsTheSubmitError() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
@@ -138,13 +126,7 @@ struct RunInTaskPoolTests {
 
     @Test(.timeLimit(.minutes(1))) func aRunWithADeadlineFailsAtItWhileQueuedAndNeverRuns() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
-        let gate = Gate()
-        let started = Gate()
-        let holder = try pool.submit {
-            started.open()
-            _ = gate.wait()
-        }
-        await offTheCooperativePool { started.wait() }
+        let held = try await HeldWorker.holding(pool)
         let ran = Counter()
         let deadline = ContinuousClock.now + .milliseconds(50)
         await #expect(throws: DeadlineExceededError(deadline: deadline)) {
@@ -152,8 +134,7 @@ struct RunInTaskPoolTests {
                 try await pool.run(deadline: deadline) { ran.increment() }
             }
         }
-        gate.open()
-        try await holder.value
+        try await held.release()
         try await pool.waitUntilIdle()
         #expect(ran.count == 0)
         #expect(pool.statistics.cancelled == 1)

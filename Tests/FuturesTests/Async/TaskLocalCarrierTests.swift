@@ -67,17 +67,12 @@ struct TaskLocalCarrierTests {
 
     @Test(.timeLimit(.minutes(1))) func aCarriedFutureCancelledBeforeItRunsEndsItsTaskWithoutTheWork() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
-        let release = Gate()
-        let started = Gate()
-        let holder = try pool.submit {
-            started.open()
-            _ = release.wait()
-        }
-        await offTheCooperativePool { started.wait() }
-        let tracker = LifetimeTracker()
+        let held = try await HeldWorker.holding(pool)
+        let released: Gate
         let ran = Counter()
         do {
-            let captured = tracker.instance()
+            let captured = ReleaseSignal()
+            released = captured.gate
             let future = try await Self.$trace.withValue("dropped") {
                 try await pool.submitWaitingForRoom {
                     captured.touch()
@@ -87,9 +82,8 @@ struct TaskLocalCarrierTests {
             #expect(future.cancel())
         }
         // The carrier's task ends on Swift's global executor and lets go of the work (and what it captured).
-        #expect(await eventuallyAsync { tracker.liveCount == 0 })
-        release.open()
-        try await holder.value
+        #expect(await released.waitAsync())
+        try await held.release()
         try await pool.waitUntilIdle()
         #expect(ran.count == 0)
         await pool.shutdown()

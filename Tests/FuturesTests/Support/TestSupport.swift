@@ -197,3 +197,40 @@ func startThread(_ body: @escaping @Sendable () -> Void) -> Gate {
     thread.start()
     return finished
 }
+
+/// One worker of a pool kept busy until ``release()``: for async tests that need work to wait in the queue.
+final class HeldWorker: Sendable {
+    private let gate: Gate
+    private let holder: Future<Bool>
+
+    private init(gate: Gate, holder: Future<Bool>) {
+        self.gate = gate
+        self.holder = holder
+    }
+
+    /// Occupies a worker of `pool` with a task that waits on a gate, and returns once that task runs.
+    static func holding(_ pool: ThreadPoolExecutor) async throws -> HeldWorker {
+        let gate = Gate()
+        let started = Gate()
+        let holder = try pool.submit {
+            started.open()
+            return gate.wait()
+        }
+        _ = await started.waitAsync()
+        return HeldWorker(gate: gate, holder: holder)
+    }
+
+    /// Lets the worker go, and waits for the holding task to end.
+    func release() async throws {
+        gate.open()
+        _ = try await holder.value
+    }
+}
+
+/// Opens `gate` when it is released: lets a test wait for a capture to be let go of, without polling.
+final class ReleaseSignal: Sendable {
+    let gate = Gate()
+    init() {}
+    deinit { gate.open() }
+    func touch() {}
+}
