@@ -11,7 +11,8 @@
 /// |---|---|---|
 /// | submitting | `submit`, `enqueue` | ``SubmitAction`` |
 /// | a worker | `nextWork`, `stealFailed`, `taskFinished`, `keepAliveExpired`, `workerRetiring` | ``WorkerStep`` |
-/// | ending work in bulk | `shutdown`, `breakPool`, `threadDidNotStart`, `runTasksTakenBack` | ``ShutdownAction`` |
+/// | a worker, after completing its last future | `tasksSettled` | the wakers to wake |
+/// | ending work in bulk | `shutdown`, `breakPool`, `threadDidNotStart`, `handedBackTasksEnded` | ``ShutdownAction`` |
 /// | a waiting worker helping | `removeQueued` | ``HelpAction`` |
 /// | waiters | `awaitIdle`, `awaitExit`, `awaitTermination` (whether to sleep); the `…Ended` events, `ranInline`, `workerRetired`, `workerExited` | `Bool`; the wakers to wake |
 ///
@@ -20,19 +21,24 @@
 /// runtime still are, because every enqueued job must run.
 ///
 /// A submitted task is *unfinished* from `submit` until the pool is done with it: a worker ran it (or
-/// found it cancelled), or shutdown or a broken pool took it out of the queue or a worker's run.
-/// `waitUntilIdle` waits for the unfinished count to reach zero.
+/// found it cancelled), or shutdown or a broken pool took it out of the queue or a worker's run, and its
+/// future is completed. `waitUntilIdle` waits for the unfinished count to reach zero. A task is counted
+/// in the statistics under the lock, but its future is completed after the lock is released: in between
+/// it is *settling*, still unfinished, until the worker or the core reports it (``settling``).
 ///
 /// Transitions, by event family:
 ///
 /// ```
 ///   lifecycle:  open ──shutdown──▶ shutDown          open ──breakPool──▶ broken (──shutdown──▶ broken)
-///   a task:     submit ──▶ queued ──nextWork──▶ running ──taskFinished / nextWork(finished:)──▶ counted
+///   a task:     submit ──▶ queued ──nextWork──▶ running ──nextWork(finished:)──▶ counted
+///                            │                             └──taskFinished──▶ settling ──tasksSettled /
+///                            │                                  nextWork(finished: settled)──▶ counted
 ///                            │ └──nextWork (long queue)──▶ in a worker's run ──next()──▶ running
 ///                            │                                  ├──steal──▶ in another worker's run
-///                            │                                  └──takeBackRuns──runTasksTakenBack──▶ counted
+///                            │                                  └──takeBackRuns──handedBackTasksEnded──▶ counted
 ///                            ├──removeQueued + ranInline (a waiting worker runs it) ──▶ counted
-///                            └──shutdown(cancelFutures: true) / breakPool / threadDidNotStart ──▶ counted
+///                            └──shutdown(cancelFutures: true) / breakPool / threadDidNotStart ──▶ settling
+///                                 ──handedBackTasksEnded──▶ counted
 ///   a worker:   startThread ──workerStarted──▶ busy ──nextWork──▶ busy | stealing | idle | exiting
 ///               stealing ──(tasks found) nextWork / (none) stealFailed──▶ busy | idle | exiting
 ///               idle ──(woken by submit / shutdown)──nextWork(wasParked:)──▶ busy | exiting
@@ -71,7 +77,8 @@ struct PoolStateMachine {
 
     /// Entries in `queue`, not counting the holes that `removeQueued(_:ticket:)` leaves.
     private(set) var queued = 0
-    /// Submitted tasks the pool is not done with (queued or running).
+    /// Submitted tasks the pool is not done with: queued, running, or counted in the statistics but with
+    /// their futures still being completed (``settling``).
     private(set) var unfinished = 0
     private(set) var counts = Counts()
     /// Entries waiting for a worker, in their ``WorkPriority`` lanes.
@@ -89,6 +96,12 @@ struct PoolStateMachine {
     private var roomWaiters: [any Waker] = []
     /// Callers of `waitUntilIdle`.
     private var idleWaiters: [any Waker] = []
+    /// Tasks counted in the statistics whose futures are still being completed (and their callbacks run)
+    /// outside the lock: the last task a worker ran with nothing queued behind it
+    /// (``taskFinished(_:for:)``), and the tasks a shutdown or a broken pool hands back to cancel or fail.
+    /// They stay ``unfinished`` until they are reported settled, so `waitUntilIdle` never returns while a
+    /// future it waited for is still pending.
+    private(set) var settling = 0
     let maxWorkers: Int
     /// The bound on ``queued``; `nil` for none.
     let maxQueued: Int?
@@ -326,7 +339,7 @@ struct PoolStateMachine {
                 tallies.rejected += 1
             }
             tallies.failed += tasks.count
-            taskEnded(wake: &action.wakeWaiters, tasks: tasks.count + (action.submitted == nil ? 0 : 1))
+            settling += tasks.count + (action.submitted == nil ? 0 : 1)
             action.fail = tasks
             if runsOut > 0 { action.takeBackRuns = .fail }
             action.wakeWaiters += roomWaiters
@@ -371,8 +384,18 @@ struct PoolStateMachine {
         var total = 0
         /// They were the worker's run (``WorkerStep/tookRun``, or a steal), which is now done.
         var endsRun = false
+        /// Tasks already counted by ``PoolStateMachine/taskFinished(_:for:)`` whose futures are now
+        /// completed: they stop being ``PoolStateMachine/unfinished``.
+        var settled = 0
 
         init() {}
+
+        /// The task counted by ``PoolStateMachine/taskFinished(_:for:)``, whose future is now completed.
+        static let settledOne: FinishedTasks = {
+            var finished = FinishedTasks()
+            finished.settled = 1
+            return finished
+        }()
 
         init(_ outcome: QueuedTaskOutcome) {
             add(outcome)
@@ -439,6 +462,7 @@ struct PoolStateMachine {
             count(finished)
             taskEnded(wake: &wake, tasks: finished.total)
         }
+        if finished.settled > 0 { settled(finished.settled, wake: &wake) }
         if finished.endsRun { runsOut -= 1 }
     }
 
@@ -512,10 +536,15 @@ struct PoolStateMachine {
     /// queued (or runs are out): the worker takes it with ``nextWork(for:wasParked:finished:run:)`` once
     /// the future is completed, so the entry stays in the queue where a waiting worker can still run it
     /// itself. The step's wake-ups are for after the future is completed.
+    ///
+    /// The task stays ``unfinished`` (``settling``) until the worker reports its future completed: with
+    /// ``FinishedTasks/settled`` in its next ``nextWork(for:wasParked:finished:run:)`` or
+    /// ``workerRetiring(_:finished:)`` call, or, when it parks or exits, with ``tasksSettled(_:)``.
+    /// Otherwise a `waitUntilIdle` that came in between would return before the future is done.
     mutating func taskFinished(_ outcome: QueuedTaskOutcome, for parker: Parker) -> WorkerStep {
         var step = WorkerStep(action: .askAgain(wasParked: false))
         count(outcome)
-        taskEnded(wake: &step.wake)
+        settling += 1
         if !queue.isEmpty || runsOut > 0 { return step }
         if lifecycle != .open {
             liveThreads -= 1
@@ -566,6 +595,22 @@ struct PoolStateMachine {
 
     private mutating func count(_ outcome: QueuedTaskOutcome) {
         count(FinishedTasks(outcome))
+    }
+
+    /// The futures of `count` tasks counted earlier (``settling``) are now completed: the last task of a
+    /// worker that went idle or exits (``taskFinished(_:for:)``). Returns the waiters that frees
+    /// (`waitUntilIdle` callers, and `awaitTermination` callers if the pool is now terminated).
+    mutating func tasksSettled(_ count: Int) -> [any Waker] {
+        var wake: [any Waker] = []
+        settled(count, wake: &wake)
+        // Guarded: appending even an empty array to the empty `wake` allocates a buffer, once per task.
+        if !terminationWaiters.isEmpty { wake += takeTerminationWaitersIfDone() }
+        return wake
+    }
+
+    private mutating func settled(_ count: Int, wake: inout [any Waker]) {
+        settling -= count
+        taskEnded(wake: &wake, tasks: count)
     }
 
     /// One unfinished task less; wakes the idle waiters when none is left.
@@ -639,7 +684,10 @@ struct PoolStateMachine {
 
     /// What the core does after `shutdown`, `breakPool` or `threadDidNotStart`, in this order: take back
     /// the runs' tasks and cancel or fail them with the queued ones, wake the idle workers and the waiters,
-    /// then report the runs' tasks with ``runTasksTakenBack(_:as:)``.
+    /// then, if it handed back or took back any task, report them with
+    /// ``handedBackTasksEnded(_:takenBackFromRuns:as:)``. The queued tasks it hands back are counted in the
+    /// statistics at once, but stay ``unfinished`` (``settling``) until that report: their futures are
+    /// cancelled or failed after the lock is released, and `waitUntilIdle` must not return before.
     struct ShutdownAction {
         /// Idle workers to wake so they see the shutdown and exit.
         var wake: [Parker] = []
@@ -652,7 +700,7 @@ struct PoolStateMachine {
         var fail: [QueuedTask] = []
         /// Workers hold runs: take every task not yet started out of them (``WorkerRuns/removeAll()``),
         /// before the queued ones in order, do this with them, and report how many with
-        /// ``runTasksTakenBack(_:as:)``.
+        /// ``handedBackTasksEnded(_:takenBackFromRuns:as:)``.
         var takeBackRuns: RunTakeBack?
         /// `threadDidNotStart` only: no worker is left to run the queue, so the submit that asked for the
         /// thread throws.
@@ -671,7 +719,7 @@ struct PoolStateMachine {
         if cancelFutures {
             action.cancel = removeQueuedTasks()
             tallies.cancelled += action.cancel.count
-            taskEnded(wake: &action.wakeWaiters, tasks: action.cancel.count)
+            settling += action.cancel.count
             if runsOut > 0 { action.takeBackRuns = .cancel }
         }
         releaseSleepers(into: &action)
@@ -685,23 +733,30 @@ struct PoolStateMachine {
         var action = ShutdownAction()
         action.fail = removeQueuedTasks()
         tallies.failed += action.fail.count
-        taskEnded(wake: &action.wakeWaiters, tasks: action.fail.count)
+        settling += action.fail.count
         if runsOut > 0 { action.takeBackRuns = .fail }
         releaseSleepers(into: &action)
         action.wakeWaiters += takeTerminationWaitersIfDone()
         return action
     }
 
-    /// The core took `count` tasks out of the workers' runs for a ``ShutdownAction/takeBackRuns`` and
-    /// cancelled or failed them: they are counted, and the waiters they free are handed back to wake.
-    mutating func runTasksTakenBack(_ count: Int, as takeBack: RunTakeBack) -> ShutdownAction {
+    /// The core cancelled or failed what a ``ShutdownAction`` handed back: `handedBack` queued tasks (its
+    /// ``ShutdownAction/cancel``, ``ShutdownAction/fail`` and ``ShutdownAction/submitted``, counted
+    /// already), and `takenBack` tasks it took out of the workers' runs for its
+    /// ``ShutdownAction/takeBackRuns`` (`takeBack`), which are counted now. None of them is unfinished any
+    /// more; the waiters that frees are handed back to wake.
+    mutating func handedBackTasksEnded(
+        _ handedBack: Int, takenBackFromRuns takenBack: Int, as takeBack: RunTakeBack?
+    ) -> ShutdownAction {
         var action = ShutdownAction()
-        guard count > 0 else { return action }
+        guard handedBack + takenBack > 0 else { return action }
         switch takeBack {
-        case .cancel: tallies.cancelled += count
-        case .fail: tallies.failed += count
+        case .cancel?: tallies.cancelled += takenBack
+        case .fail?: tallies.failed += takenBack
+        case nil: break
         }
-        taskEnded(wake: &action.wakeWaiters, tasks: count)
+        settled(handedBack, wake: &action.wakeWaiters)
+        taskEnded(wake: &action.wakeWaiters, tasks: takenBack)
         action.wakeWaiters += takeTerminationWaitersIfDone()
         return action
     }

@@ -114,8 +114,9 @@ extension ThreadPoolCore {
     }
 
     /// Runs a task with nothing queued behind it. The worker goes idle before the future is completed (see
-    /// ``PoolStateMachine/taskFinished(_:for:)``); the wake-ups (such as `waitUntilIdle` callers) wait
-    /// until it is, and are handed on with the step.
+    /// ``PoolStateMachine/taskFinished(_:for:)``); once it is, the worker reports it settled, in the event
+    /// it takes next anyway (asking for work, retiring) or, when it parks or exits, in one of its own. The
+    /// wake-ups wait until the future is completed, and are handed on with the step.
     private func runLast(
         _ task: consuming QueuedTask, for worker: PoolWorker
     ) -> PoolStateMachine.WorkerStep {
@@ -129,8 +130,14 @@ extension ThreadPoolCore {
         if ranWork { worker.tasksLeft -= 1 }
         if worker.tasksLeft <= 0, !finished.action.isExit {
             finished.wake.forEach { $0.wake() }
-            return retire(worker, finished: .init())
+            return retire(worker, finished: .settledOne)
         }
+        if case .askAgain = finished.action {
+            finished.wake.forEach { $0.wake() }
+            return askForWork(worker, wasParked: false, finished: .settledOne)
+        }
+        let settled = state.withLock { $0.tasksSettled(1) }
+        if !settled.isEmpty { finished.wake += settled }  // (`+=` even of nothing would allocate)
         return finished
     }
 

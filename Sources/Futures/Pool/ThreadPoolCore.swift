@@ -297,8 +297,12 @@ final class ThreadPoolCore: Sendable {
         action.submitted?.cancelQueued()
         action.wake.forEach { $0.unpark() }
         action.wakeWaiters.forEach { $0.wake() }
-        if let takeBack = action.takeBackRuns {
-            perform(state.withLock { $0.runTasksTakenBack(takenBack.count, as: takeBack) }, failure: failure)
+        let handedBack = action.cancel.count + action.fail.count + (action.submitted == nil ? 0 : 1)
+        if handedBack + takenBack.count > 0 {
+            perform(
+                state.withLock {
+                    $0.handedBackTasksEnded(handedBack, takenBackFromRuns: takenBack.count, as: action.takeBackRuns)
+                }, failure: failure)
         }
     }
 

@@ -480,6 +480,70 @@ struct PoolControlTests {
         #expect(blocker.isDone)
     }
 
+    @Test func waitUntilIdleWaitsForTheLastFuturesCallbacks() throws {
+        // The worker counts its last task before it completes the future (so a caller that submits again
+        // finds it idle); `waitUntilIdle` must still wait until the future is done and its callbacks ran.
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        defer { pool.shutdown() }
+        let inCallback = Gate()
+        let release = Gate()
+        let callbackDone = Counter()
+        let future = try pool.submit { 1 }
+        future.addDoneCallback { _ in
+            inCallback.open()
+            release.wait()
+            callbackDone.increment()
+        }
+        #expect(inCallback.wait())
+        #expect(throws: FutureError.timedOut) { try pool.waitUntilIdle(timeout: .milliseconds(50)) }
+        #expect(throws: FutureError.timedOut) { try pool.waitUntilIdle(timeout: .zero) }
+        release.open()
+        try pool.waitUntilIdle(timeout: .seconds(30))
+        #expect(callbackDone.count == 1, "the callback ran before the pool was idle")
+    }
+
+    @Test func waitUntilIdleAsyncWaitsForTheLastFuturesCallbacks() async throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        let inCallback = Gate()
+        let release = Gate()
+        let callbackDone = Counter()
+        let future = try pool.submit { 1 }
+        future.addDoneCallback { _ in
+            inCallback.open()
+            release.wait()
+            callbackDone.increment()
+        }
+        #expect(await inCallback.waitAsync())
+        await #expect(throws: FutureError.timedOut) { try await pool.waitUntilIdle(timeout: .milliseconds(50)) }
+        release.open()
+        try await pool.waitUntilIdle(timeout: .seconds(30))
+        #expect(callbackDone.count == 1, "the callback ran before the pool was idle")
+        await pool.shutdown()
+    }
+
+    @Test func waitUntilIdleWaitsForTheFuturesACancellingShutdownHandsBack() throws {
+        // Shutdown counts the queued tasks it cancels under the lock and cancels them after; a
+        // `waitUntilIdle` in between must wait for the cancellation (and its callbacks).
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        let release = Gate()
+        _ = try occupyWorker(pool, until: release)
+        let queued = try pool.submit { 2 }
+        let inCallback = Gate()
+        let releaseCallback = Gate()
+        queued.addDoneCallback { _ in
+            inCallback.open()
+            releaseCallback.wait()
+        }
+        let shutdownReturned = startThread { pool.shutdown(wait: false, cancelFutures: true) }
+        #expect(inCallback.wait())
+        release.open()
+        #expect(throws: FutureError.timedOut) { try pool.waitUntilIdle(timeout: .milliseconds(50)) }
+        releaseCallback.open()
+        try pool.waitUntilIdle(timeout: .seconds(30))
+        #expect(queued.isCancelled)
+        #expect(shutdownReturned.wait())
+    }
+
     @Test func waitUntilIdleAsync() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let release = Gate()

@@ -11,10 +11,11 @@ import Testing
 /// two lanes, and a run never holds back a higher lane's task), a burst of ``burst`` submits (enough for a worker to take a run and for another to
 /// steal from it), cancelling the newest pending future, a waiting worker helping with the oldest pending
 /// future (`removeQueued`, a search of the runs when it says so, `ranInline`), `shutdown` with each of
-/// `wait` × `cancelFutures`, breaking the pool, the core taking the runs back after a shutdown or break
-/// that asked for it (an event of its own, as other threads can act between the two halves),
+/// `wait` × `cancelFutures`, breaking the pool, the core's second half of a shutdown or break that handed
+/// tasks back (taking the runs back if asked, and reporting the tasks ended: an event of its own, as other
+/// threads can act between the two halves),
 /// `waitUntilIdle` registering, a worker's thread starting or failing to start, and one step of each
-/// worker (take work, run a task of its run, steal, park, wake, exit). The runs live outside the machine,
+/// worker (take work, run a task of its run, report its last task settled, steal, park, wake, exit). The runs live outside the machine,
 /// in a ``WorkerRuns`` as the core keeps them. Two pools: 2 workers with an unbounded queue, and 1 worker
 /// with a queue bounded at 1 (submits refused when full).
 ///
@@ -31,7 +32,9 @@ import Testing
 /// machine counts as on their way (`waking`) are those it handed out to be woken and that have not come
 /// back; no entry is queued, and no task waits in a run, while a worker idles with none on its way (the
 /// throttled wake-ups lose none); no run holds a task while the machine counts no run out; a task runs at
-/// most once and a cancelled task never runs; each future ends at most once. At the end of every sequence,
+/// most once and a cancelled task never runs; each future ends at most once; the pool is never idle
+/// (to `waitUntilIdle`, registering or woken) while a future it ran or handed back is not done, not even
+/// between a worker's `taskFinished` and its future's completion. At the end of every sequence,
 /// after `shutdown(wait: true)` and running every worker until it exits: every future is done exactly once,
 /// every task not cancelled or failed ran exactly once, every waiter (`waitUntilIdle`,
 /// `shutdown(wait: true)`) was woken, and the pool is terminated.
@@ -44,9 +47,10 @@ struct PoolStateMachineExplorationTests {
         case submit, submitHigh, submitBurst, cancelNewest, helpOldest
         case shutdown(wait: Bool, cancelFutures: Bool)
         case breakPool, awaitIdle
-        /// The core's second half of a shutdown or break that asked for the runs back: take them back and
-        /// report them (other events can come between the two halves, as on real threads).
-        case takeBackRuns
+        /// The core's second half of a shutdown or break that handed tasks back: take the runs back if
+        /// asked, and report the tasks ended (other events can come between the two halves, as on real
+        /// threads).
+        case reportHandedBack
         case startThread(Int)
         case failThreadStart(Int)
         case act(Int)
@@ -55,6 +59,9 @@ struct PoolStateMachineExplorationTests {
     /// A waiter that records being woken.
     final class FlagWaker: Waker, @unchecked Sendable {  // touched by the one test thread only
         var woken = false
+        /// A `waitUntilIdle` caller (not a `shutdown(wait: true)` one).
+        let waitsForIdle: Bool
+        init(waitsForIdle: Bool) { self.waitsForIdle = waitsForIdle }
         func wake() { woken = true }
     }
 
@@ -68,6 +75,8 @@ struct PoolStateMachineExplorationTests {
     enum WorkerPhase {
         case starting
         case ready(PoolStateMachine.WorkerStep)
+        /// Its last task's future is completed; it reports it settled next (`runLast`'s second half).
+        case settling(PoolStateMachine.WorkerStep)
         /// Running the tasks of its run, one per step; `finished` counts those done so far.
         case inRun(PoolStateMachine.FinishedTasks)
         case parked
@@ -90,8 +99,9 @@ struct PoolStateMachineExplorationTests {
         var brokenOrShut = false
         /// The workers' runs, as the core keeps them.
         let runs = WorkerRuns()
-        /// A shutdown or break asked for the runs back, and the core has not done it yet.
-        var pendingTakeBack: [PoolStateMachine.RunTakeBack] = []
+        /// Shutdowns or breaks whose second half the core has not done yet: whether they asked for the runs
+        /// back, and how many queued tasks they handed back.
+        var pendingHandedBack: [(takeBack: PoolStateMachine.RunTakeBack?, handedBack: Int)] = []
 
         init(maxWorkers: Int, maxQueued: Int?) {
             machine = PoolStateMachine(maxWorkers: maxWorkers, maxQueued: maxQueued)
@@ -102,8 +112,13 @@ struct PoolStateMachineExplorationTests {
         func wake(_ wakers: [any Waker]) {
             for waker in wakers {
                 if let parker = waker as? Parker { worker(parker)?.woken = true } else { waker.wake() }
+                if let flag = waker as? FlagWaker, flag.waitsForIdle {
+                    #expect(everyFutureDone, "an idle waiter is woken only once every future is done")
+                }
             }
         }
+
+        var everyFutureDone: Bool { tracked.allSatisfy { $0.future.isDone } }
 
         func perform(_ action: PoolStateMachine.SubmitAction) {
             switch action {
@@ -116,27 +131,32 @@ struct PoolStateMachineExplorationTests {
             }
         }
 
+        /// The first half of what `ThreadPoolCore.perform(_:failure:)` does after the lock (the runs are
+        /// taken back in the second half, ``reportHandedBack()``).
         func perform(_ action: PoolStateMachine.ShutdownAction) {
-            for parker in action.wake { worker(parker)?.woken = true }
-            wake(action.wakeWaiters)
             action.cancel.forEach { $0.cancelQueued() }
             action.fail.forEach { $0.failQueued(ExecutorError.broken("test")) }
             action.submitted?.cancelQueued()
-            if let takeBack = action.takeBackRuns { pendingTakeBack.append(takeBack) }
+            for parker in action.wake { worker(parker)?.woken = true }
+            wake(action.wakeWaiters)
+            let handedBack = action.cancel.count + action.fail.count + (action.submitted == nil ? 0 : 1)
+            if action.takeBackRuns != nil || handedBack > 0 {
+                pendingHandedBack.append((action.takeBackRuns, handedBack))
+            }
         }
 
-        /// What `ThreadPoolCore.perform(_:failure:)` does after the lock for a shutdown that asked for the
-        /// runs back.
-        func takeBackRuns() {
-            let takeBack = pendingTakeBack.removeFirst()
-            let tasks = runs.removeAll()
+        /// The second half: take the runs back if asked, and report the tasks handed back.
+        func reportHandedBack() {
+            let (takeBack, handedBack) = pendingHandedBack.removeFirst()
+            let tasks = takeBack == nil ? [] : runs.removeAll()
             for task in tasks {
                 switch takeBack {
-                case .cancel: task.cancelQueued()
-                case .fail: task.failQueued(ExecutorError.broken("test"))
+                case .cancel?: task.cancelQueued()
+                case .fail?: task.failQueued(ExecutorError.broken("test"))
+                case nil: break
                 }
             }
-            perform(machine.runTasksTakenBack(tasks.count, as: takeBack))
+            perform(machine.handedBackTasksEnded(handedBack, takenBackFromRuns: tasks.count, as: takeBack))
         }
 
         func submit(lane: WorkPriority = .normal) {
@@ -171,7 +191,7 @@ struct PoolStateMachineExplorationTests {
             case .submitBurst: return machine.maxQueued == nil
             case .cancelNewest, .helpOldest: return tracked.contains { $0.future.state == .pending }
             case .shutdown, .breakPool: return true
-            case .takeBackRuns: return !pendingTakeBack.isEmpty
+            case .reportHandedBack: return !pendingHandedBack.isEmpty
             case .startThread(let index), .failThreadStart(let index):
                 guard index < workers.count, case .starting = workers[index].phase else { return false }
                 return true
@@ -180,7 +200,7 @@ struct PoolStateMachineExplorationTests {
                 switch workers[index].phase {
                 case .starting, .exited: return false
                 case .parked: return workers[index].woken
-                case .ready, .inRun: return true
+                case .ready, .settling, .inRun: return true
                 }
             }
         }
@@ -212,17 +232,21 @@ struct PoolStateMachineExplorationTests {
                 brokenOrShut = true
                 perform(machine.shutdown(cancelFutures: cancelFutures))
                 if wait {
-                    let waiter = FlagWaker()
+                    let waiter = FlagWaker(waitsForIdle: false)
                     if machine.awaitExit(waiter, callerIsWorker: false) { waiters.append(waiter) }
                 }
             case .breakPool:
                 brokenOrShut = true
                 perform(machine.breakPool("test"))
             case .awaitIdle:
-                let waiter = FlagWaker()
-                if machine.awaitIdle(waiter) { waiters.append(waiter) }
-            case .takeBackRuns:
-                takeBackRuns()
+                let waiter = FlagWaker(waitsForIdle: true)
+                if machine.awaitIdle(waiter) {
+                    waiters.append(waiter)
+                } else {
+                    #expect(everyFutureDone, "the pool is idle only once every future is done")
+                }
+            case .reportHandedBack:
+                reportHandedBack()
             case .startThread(let index):
                 let worker = workers[index]
                 runs.add(worker.run)
@@ -244,6 +268,17 @@ struct PoolStateMachineExplorationTests {
             switch worker.phase {
             case .starting, .exited:
                 return
+            case .settling(var step):
+                // As `runLast` after the future is completed.
+                if case .askAgain = step.action {
+                    wake(step.wake)
+                    worker.phase = .ready(
+                        machine.nextWork(
+                            for: worker.parker, wasParked: false, finished: .settledOne, taking: worker.run))
+                } else {
+                    step.wake += machine.tasksSettled(1)
+                    worker.phase = .ready(step)
+                }
             case .parked:
                 guard worker.woken else { return }
                 worker.woken = false
@@ -272,9 +307,18 @@ struct PoolStateMachineExplorationTests {
                     }
                 case .run(.task(let task)):
                     var finished: PoolStateMachine.WorkerStep?
-                    task.runQueued { outcome in finished = machine.taskFinished(outcome, for: worker.parker) }
+                    task.runQueued { outcome in
+                        finished = machine.taskFinished(outcome, for: worker.parker)
+                        // A `waitUntilIdle` coming in now, before the future is completed, must wait.
+                        let probe = FlagWaker(waitsForIdle: true)
+                        if machine.awaitIdle(probe) {
+                            machine.idleWaitEnded(probe)
+                        } else {
+                            Issue.record("idle while a worker is still completing its task's future")
+                        }
+                    }
                     guard let finished else { Issue.record("the future completed"); return }
-                    worker.phase = .ready(finished)
+                    worker.phase = .settling(finished)
                 case .run(.job):
                     Issue.record("no jobs are enqueued")
                 case .steal(let since):
@@ -313,19 +357,22 @@ struct PoolStateMachineExplorationTests {
             }
             #expect(
                 statistics.submitted == statistics.completed + statistics.failed + statistics.cancelled
-                    + machine.unfinished)
+                    + machine.unfinished - machine.settling)
             let alive = workers.filter { worker in
                 switch worker.phase {
                 case .exited: return false
-                case .ready(let step): if case .exit = step.action { return false } else { return true }
+                case .ready(let step), .settling(let step):
+                    if case .exit = step.action { return false } else { return true }
                 default: return true
                 }
             }
             #expect(statistics.threads == alive.count, "the machine counts the workers that have not been told to exit")
             // Woken, or to be woken by a worker that has its step and has not acted on it yet.
             let handedWakeUps = workers.reduce(0) { count, worker in
-                guard case .ready(let step) = worker.phase else { return count }
-                return count + step.wake.filter { $0 is Parker }.count
+                switch worker.phase {
+                case .ready(let step), .settling(let step): return count + step.wake.filter { $0 is Parker }.count
+                default: return count
+                }
             }
             #expect(
                 machine.waking == workers.filter(\.woken).count + handedWakeUps,
@@ -354,8 +401,8 @@ struct PoolStateMachineExplorationTests {
             var steps = 0
             while progress {
                 progress = false
-                while isEnabled(.takeBackRuns) {
-                    apply(.takeBackRuns)
+                while isEnabled(.reportHandedBack) {
+                    apply(.reportHandedBack)
                     progress = true
                 }
                 for (index, worker) in workers.enumerated() {
@@ -392,7 +439,7 @@ struct PoolStateMachineExplorationTests {
 
     func events(maxWorkers: Int) -> [Event] {
         var events: [Event] = [
-            .submit, .submitHigh, .submitBurst, .cancelNewest, .helpOldest, .breakPool, .awaitIdle, .takeBackRuns,
+            .submit, .submitHigh, .submitBurst, .cancelNewest, .helpOldest, .breakPool, .awaitIdle, .reportHandedBack,
         ]
         for wait in [false, true] {
             for cancelFutures in [false, true] { events.append(.shutdown(wait: wait, cancelFutures: cancelFutures)) }
@@ -456,6 +503,7 @@ struct PoolStateMachineExplorationTests {
                 case .park: return "p"
                 case .exit: return "x"
                 }
+            case .settling(let step): return "S\(step.action)"
             case .inRun(let finished): return "i\(finished.total)"
             case .parked: return worker.woken ? "w" : "P"
             case .exited: return "e"
@@ -463,6 +511,6 @@ struct PoolStateMachineExplorationTests {
         }
         let tasks = world.tracked.map { "\($0.future.state)\($0.runs)" }.joined(separator: ",")
         return
-            "\(world.machine.statistics) \(world.machine.unfinished) \(phases) \(tasks) \(world.waiters.map(\.woken))"
+            "\(world.machine.statistics) \(world.machine.unfinished) \(world.machine.settling) \(phases) \(tasks) \(world.waiters.map(\.woken))"
     }
 }

@@ -40,7 +40,10 @@ struct PoolStateMachineTests {
         var finished: Machine.WorkerStep?
         first.runQueued { finished = machine.taskFinished($0, for: worker) }
         guard case .park(keepAlive: true)? = finished?.action else { Issue.record("parks"); return }
-        #expect(machine.statistics.idleThreads == 1 && machine.statistics.completed == 1 && machine.unfinished == 0)
+        #expect(machine.statistics.idleThreads == 1 && machine.statistics.completed == 1)
+        #expect(machine.unfinished == 1 && machine.settling == 1, "unfinished until the worker reports it settled")
+        #expect(machine.tasksSettled(1).isEmpty)
+        #expect(machine.unfinished == 0 && machine.settling == 0)
         guard case .wake(let woken) = try machine.submit(task()), woken === worker else {
             Issue.record("the idle worker is woken")
             return
@@ -195,6 +198,9 @@ struct PoolStateMachineTests {
         #expect(waits, "the worker is still alive")
         #expect(submitError(&machine) == .shutDown)
         action.cancel.forEach { $0.cancelQueued() }
+        #expect(machine.unfinished == 2 && machine.settling == 1, "the cancelled task is unfinished until reported")
+        _ = machine.handedBackTasksEnded(action.cancel.count, takenBackFromRuns: 0, as: nil)
+        #expect(machine.unfinished == 1 && machine.settling == 0)
         let step = machine.nextWork(for: worker, wasParked: false, finished: .init(first.runQueued()), taking: run)
         guard case .exit = step.action else { Issue.record("the worker exits"); return }
         #expect(step.wake.count == 1 && step.wake.first === exitWaiter, "shutdown(wait: true) is woken")
@@ -209,7 +215,10 @@ struct PoolStateMachineTests {
         var machine = Machine(maxWorkers: 1)
         _ = try machine.submit(task())
         let action = machine.breakPool("initializer failed")
-        #expect(action.fail.count == 1 && machine.unfinished == 0 && machine.statistics.failed == 1)
+        #expect(action.fail.count == 1 && machine.unfinished == 1 && machine.statistics.failed == 1)
+        action.fail.forEach { $0.failQueued(ExecutorError.broken("initializer failed")) }
+        _ = machine.handedBackTasksEnded(action.fail.count, takenBackFromRuns: 0, as: nil)
+        #expect(machine.unfinished == 0 && machine.settling == 0)
         #expect(submitError(&machine) == .broken("initializer failed"))
         _ = machine.shutdown(cancelFutures: false)
         #expect(machine.isShutDownOrBroken)
@@ -231,5 +240,46 @@ struct PoolStateMachineTests {
         let wake = machine.ranInline(queued.runQueued())
         #expect(wake.count == 1 && wake.first === idleWaiter)
         #expect(machine.unfinished == 0 && machine.queued == 0 && machine.statistics.completed == 1)
+    }
+
+    @Test func anIdleWaiterArrivingWhileTheLastFutureIsCompletedWaitsForItToSettle() throws {
+        var machine = Machine(maxWorkers: 1)
+        let worker = Parker()
+        let run = TakenTasks()
+        _ = try machine.submit(task())
+        machine.workerStarted()
+        let step = machine.nextWork(for: worker, wasParked: false, finished: .init(), taking: run)
+        guard case .run(.task(let only)) = step.action else { Issue.record("runs the task"); return }
+        let idleWaiter = Parker()
+        var waits = false
+        only.runQueued { outcome in
+            _ = machine.taskFinished(outcome, for: worker)
+            // The worker is idle and the task counted, but its future is not completed yet.
+            waits = machine.awaitIdle(idleWaiter)
+        }
+        #expect(waits, "waitUntilIdle waits for the future")
+        let wake = machine.tasksSettled(1)
+        #expect(wake.count == 1 && wake.first === idleWaiter, "and is woken once the worker reports it settled")
+        #expect(machine.unfinished == 0)
+    }
+
+    @Test func aWorkerWithQueuedWorkReportsItsLastTaskSettledWhenItAsksAgain() throws {
+        var machine = Machine(maxWorkers: 1)
+        let worker = Parker()
+        let run = TakenTasks()
+        _ = try machine.submit(task())
+        machine.workerStarted()
+        let step = machine.nextWork(for: worker, wasParked: false, finished: .init(), taking: run)
+        guard case .run(.task(let first)) = step.action else { Issue.record("runs the task"); return }
+        var finished: Machine.WorkerStep?
+        first.runQueued { outcome in
+            _ = try? machine.submit(task())  // submitted while the first task ran
+            finished = machine.taskFinished(outcome, for: worker)
+        }
+        guard case .askAgain? = finished?.action else { Issue.record("asks again"); return }
+        #expect(machine.unfinished == 2 && machine.settling == 1)
+        let next = machine.nextWork(for: worker, wasParked: false, finished: .settledOne, taking: run)
+        guard case .run = next.action else { Issue.record("runs the second task"); return }
+        #expect(machine.unfinished == 1 && machine.settling == 0)
     }
 }

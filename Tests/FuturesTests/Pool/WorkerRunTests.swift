@@ -158,7 +158,9 @@ struct WorkerRunTests {
         let inQueueOrder = takenBack.first?.holds(tasks.futures[1]) ?? false
         #expect(inQueueOrder, "in queue order")
         takenBack.forEach { $0.cancelQueued() }
-        let reported = machine.runTasksTakenBack(takenBack.count, as: .cancel)
+        action.cancel.forEach { $0.cancelQueued() }
+        let reported = machine.handedBackTasksEnded(
+            action.cancel.count, takenBackFromRuns: takenBack.count, as: action.takeBackRuns)
         #expect(reported.takeBackRuns == nil)
         let runIsEmpty = run.next() == nil
         #expect(runIsEmpty, "nothing left in the run")
