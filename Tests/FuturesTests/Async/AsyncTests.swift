@@ -187,8 +187,10 @@ struct AsyncTests {
 
     @Test func manyBlockingCallsThroughRunDoNotStarveOtherTasks() async throws {
         // More blocking calls than the machine has cores (and so than the cooperative pool has threads),
-        // each parked until an unrelated async task has finished: if any blocked a cooperative thread,
-        // that task could not run and the gate would never open.
+        // each parked until an unrelated async task has finished: if they blocked the cooperative threads,
+        // that task could not run until their gate timed out, and they would return `false`. (No bound on
+        // how long the unrelated task takes: other tests running in parallel block cooperative threads
+        // too, for seconds on a loaded 2-core machine; the gate's timeout is the bound.)
         let calls = max(8, 2 * ProcessInfo.processInfo.activeProcessorCount)
         let pool = ThreadPoolExecutor(maxWorkers: calls)
         let gate = Gate()
@@ -203,8 +205,6 @@ struct AsyncTests {
                 }
             }
             #expect(await started.waitAsync(for: calls))
-            let clock = ContinuousClock()
-            let start = clock.now
             let ticks = await Task.detached {
                 var ticks = 0
                 for _ in 0..<5 {
@@ -213,12 +213,12 @@ struct AsyncTests {
                 }
                 return ticks
             }.value
-            let elapsed = clock.now - start
             #expect(ticks == 5)
-            #expect(elapsed < .seconds(2), "an unrelated task took \(elapsed) while blocking calls ran")
             #expect(started.count == calls && !gate.isOpen, "the blocking calls were all in flight")
             gate.open()
-            for try await opened in group { #expect(opened, "the unrelated task never ran") }
+            for try await opened in group {
+                #expect(opened, "the unrelated task ran only after the blocking calls gave up")
+            }
         }
         await pool.shutdown()
     }
