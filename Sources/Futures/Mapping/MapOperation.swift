@@ -22,7 +22,9 @@ struct MapOperation<E: Executor, Element: Sendable, T: Sendable> {
         executor: E, items: S, chunkSize: Int, carriesTaskLocals: Bool = false,
         transform: @escaping @Sendable (Element) throws -> T
     ) where S.Element == Element {
-        self.carriesTaskLocals = carriesTaskLocals
+        // A pool that carries them on every submit from a task does it already.
+        self.carriesTaskLocals =
+            carriesTaskLocals && !((executor as? ThreadPoolExecutor)?.core.carriesTaskLocalValues ?? false)
         if chunkSize < 1 {
             fatalError("map: chunkSize must be at least 1, got \(chunkSize)")
         }

@@ -13,10 +13,11 @@ struct StreamingSubmitter<T: Sendable>: Sendable {
     /// For the streaming maps: on a ``ThreadPoolExecutor``, an item submitted from a Swift task (the map
     /// is iterated with `for try await`, or from async code) carries that task's task-local values into its
     /// work (see ``TaskLocalCarrier``); one submitted from a plain thread, or to another executor, is
-    /// submitted as ``init(_:)`` does.
+    /// submitted as ``init(_:)`` does (so is every item to a pool that carries them on every submit from a
+    /// task, ``ThreadPoolConfiguration/carriesTaskLocalValues``).
     @inlinable
     init<E: Executor>(carryingTaskLocalsOn executor: E) {
-        if executor is ThreadPoolExecutor {
+        if let pool = executor as? ThreadPoolExecutor, !pool.core.carriesTaskLocalValues {
             submit = { work in
                 let inTask = withUnsafeCurrentTask { $0 != nil }
                 return try executor.submit(inTask ? TaskLocalCarrier.carrying(work) : work)

@@ -18,6 +18,8 @@ final class ThreadPoolCore: Sendable {
     /// Whether futures need more than the plain `Future(work:)`: task hooks, times or an error handler.
     /// Checked once per submit, so a pool that uses none of them pays one branch.
     @usableFromInline let decoratesFutures: Bool
+    /// ``ThreadPoolConfiguration/carriesTaskLocalValues``, read by every `submit`.
+    @usableFromInline let carriesTaskLocalValues: Bool
 
     /// Worker threads not yet joined or detached. Guarded apart from `state`: starting and joining
     /// threads is slow and needs no pool state.
@@ -51,6 +53,7 @@ final class ThreadPoolCore: Sendable {
         self.threadNamePrefix = threadNamePrefix
         self.initializer = initializer
         self.configuration = configuration
+        carriesTaskLocalValues = configuration.carriesTaskLocalValues
         decoratesFutures =
             configuration.recordsTaskTimes || configuration.hooks.wrapsTasks
             || configuration.hooks.unretrievedError != nil
@@ -62,6 +65,17 @@ final class ThreadPoolCore: Sendable {
     @inlinable
     func makeFuture<T: Sendable>(_ work: @escaping @Sendable () throws -> T) -> Future<T> {
         decoratesFutures ? makeDecoratedFuture(work) : Future(work: work)
+    }
+
+    /// A future for a blocking `submit`: one that carries the calling task's task-local values into `work`
+    /// (``TaskLocalCarrier``) if the pool is configured to (``carriesTaskLocalValues``) and the caller runs
+    /// inside a task; otherwise ``makeFuture(_:)``'s.
+    @inlinable
+    func makeSubmittedFuture<T: Sendable>(_ work: @escaping @Sendable () throws -> T) -> Future<T> {
+        if carriesTaskLocalValues, withUnsafeCurrentTask(body: { $0 != nil }) {
+            return makeFuture(TaskLocalCarrier.carrying(work))
+        }
+        return makeFuture(work)
     }
 
     @usableFromInline

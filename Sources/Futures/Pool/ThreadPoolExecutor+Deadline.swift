@@ -27,7 +27,7 @@ extension ThreadPoolExecutor {
         deadline: ContinuousClock.Instant, priority: WorkPriority = .normal,
         _ work: @escaping @Sendable () throws -> T
     ) throws -> Future<T> {
-        let future = core.makeFuture(Self.refusingToStartAfter(deadline, work))
+        let future = core.makeSubmittedFuture(Self.refusingToStartAfter(deadline, work))
         try core.submit(future.queuedTask, lane: priority)
         DeadlineTimer.arm(future, at: deadline)
         return future

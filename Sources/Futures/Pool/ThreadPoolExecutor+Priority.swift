@@ -25,7 +25,7 @@ extension ThreadPoolExecutor {
     public func submit<T: Sendable>(
         priority: WorkPriority, _ work: @escaping @Sendable () throws -> T
     ) throws -> Future<T> {
-        let future = core.makeFuture(work)
+        let future = core.makeSubmittedFuture(work)
         try core.submit(future.queuedTask, lane: priority)
         return future
     }

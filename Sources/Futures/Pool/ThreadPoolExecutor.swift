@@ -134,6 +134,9 @@ public final class ThreadPoolExecutor: Executor {
     /// runs `work` on this thread and returns its finished future. In async code use
     /// ``submitWaitingForRoom(_:)``, which suspends instead of blocking.
     ///
+    /// Called from inside a Swift task, the work sees none of the task's task-local values, unless the
+    /// pool is configured with ``ThreadPoolConfiguration/carriesTaskLocalValues``.
+    ///
     /// - Parameter work: the closure to run; its value or error goes into the future.
     /// - Returns: a pending future for the work (finished, if it ran on the caller).
     /// - Throws: ``ExecutorError/shutDown`` after ``ThreadPoolExecutor/shutdown(wait:cancelFutures:)-6vakt`` (also when it comes
@@ -143,7 +146,7 @@ public final class ThreadPoolExecutor: Executor {
     @inlinable
     public func submit<T: Sendable>(_ work: @escaping @Sendable () throws -> T) throws -> Future<T> {
         // Inlined into the caller, so the future and its queue entry are specialized for `T`.
-        let future = core.makeFuture(work)
+        let future = core.makeSubmittedFuture(work)
         try core.submit(future.queuedTask)
         return future
     }

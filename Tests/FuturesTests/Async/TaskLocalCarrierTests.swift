@@ -5,7 +5,7 @@ import Testing
 
 /// The async calls that hand back futures carry the calling task's task-local values into the work
 /// (``TaskLocalCarrier``): `submitWaitingForRoom`, the async `map`, and the streaming maps iterated from a
-/// task. Blocking `submit` does not.
+/// task. Blocking `submit` does only on a pool configured to (`carriesTaskLocalValues`).
 @Suite("Task-local values in futures' work")
 struct TaskLocalCarrierTests {
     @TaskLocal static var trace = "none"
@@ -65,6 +65,61 @@ struct TaskLocalCarrierTests {
         await pool.shutdown()
     }
 
+    @Test(.timeLimit(.minutes(1))) func aPoolConfiguredToCarryThemCarriesThemOnEveryBlockingSubmitFromATask()
+        async throws
+    {
+        let pool = ThreadPoolExecutor(maxWorkers: 2, configuration: .init(carriesTaskLocalValues: true))
+        let (plain, high, withDeadline) = try Self.$trace.withValue("submit") {
+            (
+                try pool.submit { Self.trace }, try pool.submit(priority: .high) { Self.trace },
+                try pool.submit(deadline: .now + .seconds(60)) { Self.trace }
+            )
+        }
+        #expect(try await plain.value == "submit")
+        #expect(try await high.value == "submit")
+        #expect(try await withDeadline.value == "submit")
+        // The blocking map submits through `submit`; the async map and the streaming maps carry once.
+        let mapped = try Self.$trace.withValue("map") { try blockingMap(pool, 0..<50) { _ in Self.trace } }
+        #expect(mapped.allSatisfy { $0 == "map" })
+        let asyncMapped = try await Self.$trace.withValue("async map") {
+            try await pool.map(0..<20, chunkSize: 1) { _ in Self.trace }
+        }
+        #expect(asyncMapped.allSatisfy { $0 == "async map" })
+        let streamed = try await Self.$trace.withValue("stream") {
+            var values: [String] = []
+            for try await value in pool.unorderedMap(0..<10, bufferSize: 3, { _ in Self.trace }) {
+                values.append(value)
+            }
+            return values
+        }
+        #expect(streamed == Array(repeating: "stream", count: 10))
+        #expect(try await pool.submit { Self.trace }.value == "none", "the workers keep nothing")
+        // From a plain thread there is no task and nothing to carry.
+        let fromAThread = Locked<Result<String, any Error>?>(nil)
+        #expect(
+            await startThread {
+                fromAThread.withLock { $0 = Result { try pool.submit { Self.trace }.result() } }
+            }.waitAsync())
+        #expect(try fromAThread.withLock { try $0?.get() } == "none")
+        await pool.shutdown()
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aCarryingPoolWhoseFullQueueRunsWorkOnTheCallerCarriesThemThere()
+        async throws
+    {
+        let pool = ThreadPoolExecutor(
+            maxWorkers: 1,
+            configuration: .init(maxQueued: 1, whenFull: .runOnCaller, carriesTaskLocalValues: true))
+        let held = try await HeldWorker.holding(pool)
+        let queued = try pool.submit { Self.trace }
+        let ranHere = try Self.$trace.withValue("caller") { try pool.submit { Self.trace } }
+        #expect(ranHere.isDone, "the full queue ran it on the caller")
+        #expect(try await ranHere.value == "caller")
+        try await held.release()
+        #expect(try await queued.value == "none")
+        await pool.shutdown()
+    }
+
     @Test(.timeLimit(.minutes(1))) func aCarriedFutureCancelledBeforeItRunsEndsItsTaskWithoutTheWork() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         let held = try await HeldWorker.holding(pool)
@@ -104,6 +159,13 @@ struct TaskLocalCarrierTests {
         #expect(seen.0 == "inner" && seen.1 == "outer")
         await pool.shutdown()
     }
+}
+
+/// The blocking `map`, from synchronous code (it is `noasync`).
+private func blockingMap<T: Sendable>(
+    _ pool: ThreadPoolExecutor, _ items: Range<Int>, _ transform: @escaping @Sendable (Int) throws -> T
+) throws -> [T] {
+    try pool.map(items, transform)
 }
 
 /// `future.result()`, from synchronous code (the blocking call is `noasync`).
