@@ -810,11 +810,18 @@ struct PoolStateMachine {
     /// ``workerRetired()``. If entries are queued, a replacement thread starts at once, before the leaving
     /// worker runs its cleanups (``WorkerAction/retire(replacement:)``); otherwise the next submit starts one
     /// as usual. The step's wake-ups are the waiters freed by the tasks it reports (room, idleness).
-    mutating func workerRetiring(_ parker: Parker, finished: FinishedTasks) -> WorkerStep {
+    ///
+    /// `wentIdle`: ``taskFinished(_:for:)`` put the worker on the idle list (its step was
+    /// ``WorkerAction/park(keepAlive:)``). If it is no longer there, a submit or a shutdown picked it and
+    /// counted it as on its way (``waking``): it will not arrive, so it is taken off that count, or no
+    /// submit would wake an idle worker again.
+    mutating func workerRetiring(_ parker: Parker, finished: FinishedTasks, wentIdle: Bool = false) -> WorkerStep {
         var step = WorkerStep(action: .retire(replacement: nil))
         takeBack(finished, wake: &step.wake)
         if let index = idle.lastIndex(where: { $0 === parker }) {
             idle.remove(at: index)
+        } else if wentIdle {
+            waking -= 1
         }
         liveThreads -= 1
         leavingThreads += 1

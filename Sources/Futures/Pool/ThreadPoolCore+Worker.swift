@@ -130,7 +130,7 @@ extension ThreadPoolCore {
         if ranWork { worker.tasksLeft -= 1 }
         if worker.tasksLeft <= 0, !finished.action.isExit {
             finished.wake.forEach { $0.wake() }
-            return retire(worker, finished: .settledOne)
+            return retire(worker, finished: .settledOne, wentIdle: finished.action.isPark)
         }
         if case .askAgain = finished.action {
             finished.wake.forEach { $0.wake() }
@@ -166,11 +166,11 @@ extension ThreadPoolCore {
     /// yet reported ended): it leaves the pool, which starts a replacement at once if work is queued
     /// (performing the returned ``PoolStateMachine/WorkerAction/retire(replacement:)``).
     private func retire(
-        _ worker: PoolWorker, finished: PoolStateMachine.FinishedTasks
+        _ worker: PoolWorker, finished: PoolStateMachine.FinishedTasks, wentIdle: Bool = false
     ) -> PoolStateMachine.WorkerStep {
         // Detached while the pool still counts the worker, so no `shutdown(wait: true)` can be joining it.
         detachCurrentWorker()
-        return state.withLock { $0.workerRetiring(worker.parker, finished: finished) }
+        return state.withLock { $0.workerRetiring(worker.parker, finished: finished, wentIdle: wentIdle) }
     }
 
     /// The worker leaves its loop: its ``WorkerLocal`` cleanups and exit hook run.
@@ -223,6 +223,11 @@ extension PoolStateMachine.WorkerAction {
 
     var isRetire: Bool {
         if case .retire = self { return true }
+        return false
+    }
+
+    var isPark: Bool {
+        if case .park = self { return true }
         return false
     }
 }

@@ -342,12 +342,46 @@ import Testing
         _ = try machine.submit(fakeTask())
         _ = machine.nextWork(for: worker, wasParked: false, finished: .init())
         guard case .park = machine.taskFinished(.succeeded, for: worker).action else { Issue.record("idle"); return }
-        let retirement = machine.workerRetiring(worker, finished: .init())
+        let retirement = machine.workerRetiring(worker, finished: .settledOne, wentIdle: true)
         guard case .retire(replacement: nil) = retirement.action else {
             Issue.record("nothing queued: no replacement; the next submit starts a thread"); return
         }
-        #expect(machine.statistics.idleThreads == 0 && machine.liveThreads == 0)
+        #expect(machine.statistics.idleThreads == 0 && machine.liveThreads == 0 && machine.unfinished == 0)
         guard case .startThread(1) = try machine.submit(fakeTask()) else { Issue.record("starts a thread"); return }
+    }
+
+    @Test func stateMachineRetiringWorkerThatASubmitPickedIsNoLongerOnItsWay() throws {
+        // The worker's last allowed task: `taskFinished` puts it on the idle list before the future is
+        // completed; a submit picks it there (one worker on its way), and then it retires instead of coming.
+        var machine = PoolStateMachine(maxWorkers: 2)
+        let retiring = Parker()
+        let other = Parker()
+        _ = try machine.submit(fakeTask())
+        _ = machine.nextWork(for: retiring, wasParked: false, finished: .init())
+        _ = try machine.submit(fakeTask())
+        _ = machine.nextWork(for: other, wasParked: false, finished: .init())
+        guard case .park = machine.nextWork(for: other, wasParked: false, finished: .init(.succeeded)).action
+        else { Issue.record("the other worker goes idle"); return }
+        guard case .park = machine.taskFinished(.succeeded, for: retiring).action else { Issue.record("idle"); return }
+        // The first submit wakes the worker idle longest, `other`, which arrives and takes the task; the
+        // next picks the retiring worker, the only one left idle.
+        guard case .wake(let first) = try machine.submit(fakeTask()), first === other,
+            case .run = machine.nextWork(for: other, wasParked: true, finished: .init()).action,
+            case .wake(let second) = try machine.submit(fakeTask()), second === retiring
+        else { Issue.record("the submits pick the idle workers in turn"); return }
+        #expect(machine.waking == 1)
+        guard case .retire(replacement: .some) = machine.workerRetiring(
+            retiring, finished: .settledOne, wentIdle: true
+        ).action else { Issue.record("a replacement starts for the queued task"); return }
+        #expect(machine.waking == 0, "the retiring worker will not arrive")
+        // `other` finishes, takes the queued task before the replacement does, finishes it and goes idle:
+        // the next submit must wake it (with the retiring worker still counted, none would be woken).
+        guard case .run = machine.nextWork(for: other, wasParked: false, finished: .init(.succeeded)).action,
+            case .park = machine.nextWork(for: other, wasParked: false, finished: .init(.succeeded)).action
+        else { Issue.record("the other worker runs the queued task and goes idle"); return }
+        guard case .wake(let woken) = try machine.submit(fakeTask()), woken === other else {
+            Issue.record("a submit wakes the idle worker"); return
+        }
     }
 }
 
