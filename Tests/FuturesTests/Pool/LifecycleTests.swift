@@ -370,9 +370,11 @@ import Testing
             case .wake(let second) = try machine.submit(fakeTask()), second === retiring
         else { Issue.record("the submits pick the idle workers in turn"); return }
         #expect(machine.waking == 1)
-        guard case .retire(replacement: .some) = machine.workerRetiring(
-            retiring, finished: .settledOne, wentIdle: true
-        ).action else { Issue.record("a replacement starts for the queued task"); return }
+        guard
+            case .retire(replacement: .some) = machine.workerRetiring(
+                retiring, finished: .settledOne, wentIdle: true
+            ).action
+        else { Issue.record("a replacement starts for the queued task"); return }
         #expect(machine.waking == 0, "the retiring worker will not arrive")
         // `other` finishes, takes the queued task before the replacement does, finishes it and goes idle:
         // the next submit must wake it (with the retiring worker still counted, none would be woken).

@@ -4,6 +4,13 @@ import Synchronization
 
 @testable import Futures
 
+/// How long a test's rendezvous (a gate, a counter, a recorder) waits before it gives up, by default: a
+/// safety net against a hang, not a measure. Wide, because a test may be held up for tens of seconds before
+/// it reaches the other side of the rendezvous: the whole suite runs in parallel on the two cooperative
+/// threads of a shared 2-core machine, ten times slower under the thread sanitizer (where 30 s once ran
+/// out before a test could cancel the task its blocked worker was holding up).
+let rendezvousTimeout = Duration.seconds(120)
+
 /// A one-shot gate: threads calling `wait()` block until some thread calls `open()`.
 /// Tests use it to make threads meet without sleeping.
 final class Gate: Sendable {
@@ -23,7 +30,7 @@ final class Gate: Sendable {
 
     /// Blocks until the gate is open. Returns false if `timeout` passed first.
     @discardableResult
-    func wait(timeout: Duration = .seconds(30)) -> Bool {
+    func wait(timeout: Duration = rendezvousTimeout) -> Bool {
         if isOpen { return true }
         let nanos = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         guard semaphore.wait(timeout: .now() + .nanoseconds(Int(nanos))) == .success else { return isOpen }
@@ -33,7 +40,7 @@ final class Gate: Sendable {
 
     /// ``wait(timeout:)`` for async tests: the blocking wait runs on a thread of its own, so no cooperative
     /// thread is held while the task is suspended.
-    func waitAsync(timeout: Duration = .seconds(30)) async -> Bool {
+    func waitAsync(timeout: Duration = rendezvousTimeout) async -> Bool {
         if isOpen { return true }
         return await withCheckedContinuation { continuation in
             _ = startThread { continuation.resume(returning: self.wait(timeout: timeout)) }
@@ -86,12 +93,12 @@ final class Counter: Sendable {
     var count: Int { value.load(ordering: .relaxed) }
 
     /// Blocks until the count is at least `target`. Returns `false` if `timeout` passed first.
-    func wait(for target: Int, timeout: Duration = .seconds(30)) -> Bool {
+    func wait(for target: Int, timeout: Duration = rendezvousTimeout) -> Bool {
         milestones.gate(for: target).wait(timeout: timeout)
     }
 
     /// ``wait(for:timeout:)`` for async tests.
-    func waitAsync(for target: Int, timeout: Duration = .seconds(30)) async -> Bool {
+    func waitAsync(for target: Int, timeout: Duration = rendezvousTimeout) async -> Bool {
         await milestones.gate(for: target).waitAsync(timeout: timeout)
     }
 }
@@ -112,12 +119,12 @@ final class Recorder<Element: Sendable>: Sendable {
     var values: [Element] { items.withLock { $0 } }
 
     /// Blocks until at least `count` elements were recorded. Returns `false` if `timeout` passed first.
-    func wait(forCount count: Int, timeout: Duration = .seconds(30)) -> Bool {
+    func wait(forCount count: Int, timeout: Duration = rendezvousTimeout) -> Bool {
         milestones.gate(for: count).wait(timeout: timeout)
     }
 
     /// ``wait(forCount:timeout:)`` for async tests.
-    func waitAsync(forCount count: Int, timeout: Duration = .seconds(30)) async -> Bool {
+    func waitAsync(forCount count: Int, timeout: Duration = rendezvousTimeout) async -> Bool {
         await milestones.gate(for: count).waitAsync(timeout: timeout)
     }
 }
