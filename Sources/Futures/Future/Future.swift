@@ -217,7 +217,9 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// specialized for `Value`, reads it for nothing.
     @usableFromInline
     func waitUntilDone(until deadline: Deadline?) -> Bool {
-        if deadline.map({ !$0.hasPassed }) ?? true, runInlineIfQueuedHere(), completionStatus.isDone { return true }
+        // A deadline already passed (a zero or negative timeout) only polls: no work inline, no spin.
+        if let deadline, deadline.hasPassed { return completionStatus.isDone }
+        if runInlineIfQueuedHere(), completionStatus.isDone { return true }
         if WaiterSpin.until({ completionStatus.isDone }) { return true }
         return blockUntilDone(until: deadline)
     }

@@ -539,7 +539,7 @@ struct PoolStateMachine {
     ///
     /// The task stays ``unfinished`` (``settling``) until the worker reports its future completed: with
     /// ``FinishedTasks/settled`` in its next ``nextWork(for:wasParked:finished:run:)`` or
-    /// ``workerRetiring(_:finished:)`` call, or, when it parks or exits, with ``tasksSettled(_:)``.
+    /// ``workerRetiring(_:finished:wentIdle:)`` call, or, when it parks or exits, with ``tasksSettled(_:)``.
     /// Otherwise a `waitUntilIdle` that came in between would return before the future is done.
     mutating func taskFinished(_ outcome: QueuedTaskOutcome, for parker: Parker) -> WorkerStep {
         var step = WorkerStep(action: .askAgain(wasParked: false))
@@ -831,7 +831,7 @@ struct PoolStateMachine {
         return step
     }
 
-    /// A retiring worker (``workerRetiring(_:finished:)`` or ``keepAliveExpired(for:)``) ran its cleanups
+    /// A retiring worker (``workerRetiring(_:finished:wentIdle:)`` or ``keepAliveExpired(for:)``) ran its cleanups
     /// and exit hook. Returns the `shutdown(wait: true)` callers to wake if it was the last worker they
     /// waited for.
     mutating func workerRetired() -> [any Waker] {

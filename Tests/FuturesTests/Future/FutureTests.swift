@@ -29,6 +29,22 @@ struct FutureTests {
         #expect(try future.error() as? TestError == TestError(tag: 3))
     }
 
+    @Test func aZeroTimeoutPollsOnceWithoutSpinningAndABlockedWaitSpinsABoundedNumberOfTimes() throws {
+        #if DEBUG
+            let pending = Future<Int>()
+            let (_, polled) = OperationCounters.counting {
+                #expect(throws: FutureError.timedOut) { try pending.result(timeout: .zero) }
+            }
+            #expect(polled.statusReads <= 1, "a zero timeout reads the status at most once: \(polled.statusReads)")
+            let (_, waited) = OperationCounters.counting {
+                #expect(throws: FutureError.timedOut) { try pending.result(timeout: .milliseconds(1)) }
+            }
+            #expect(
+                waited.statusReads <= WaiterSpin.checks + 4,
+                "a blocked wait checks at most \(WaiterSpin.checks) times before it sleeps: \(waited.statusReads)")
+        #endif
+    }
+
     @Test func cancelledFutureThrowsCancelled() throws {
         let future = Future<Int>()
         #expect(future.cancel())

@@ -5,11 +5,11 @@ import Synchronization
 @testable import Futures
 
 /// How long a test's rendezvous (a gate, a counter, a recorder) waits before it gives up, by default: a
-/// safety net against a hang, not a measure. Wide, because a test may be held up for tens of seconds before
-/// it reaches the other side of the rendezvous: the whole suite runs in parallel on the two cooperative
-/// threads of a shared 2-core machine, ten times slower under the thread sanitizer (where 30 s once ran
-/// out before a test could cancel the task its blocked worker was holding up).
-let rendezvousTimeout = Duration.seconds(120)
+/// net against a hang, not a measure. A rendezvous that gives up says where on standard error. (120 s was
+/// tried: in one AddressSanitizer run in CI every test then waited about 120 s behind something that held
+/// both cooperative threads until a rendezvous gave up, and the async tests' own shorter waits failed;
+/// the message is there to find what it was.)
+let rendezvousTimeout = Duration.seconds(30)
 
 /// A one-shot gate: threads calling `wait()` block until some thread calls `open()`.
 /// Tests use it to make threads meet without sleeping.
@@ -29,21 +29,30 @@ final class Gate: Sendable {
     var isOpen: Bool { opened.load(ordering: .acquiring) }
 
     /// Blocks until the gate is open. Returns false if `timeout` passed first.
+    /// A rendezvous that gives up after a long timeout says where on standard error, so that a test that
+    /// silently held a thread for it can be found in a CI log.
     @discardableResult
-    func wait(timeout: Duration = rendezvousTimeout) -> Bool {
+    func wait(timeout: Duration = rendezvousTimeout, fileID: String = #fileID, line: Int = #line) -> Bool {
         if isOpen { return true }
         let nanos = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        guard semaphore.wait(timeout: .now() + .nanoseconds(Int(nanos))) == .success else { return isOpen }
+        guard semaphore.wait(timeout: .now() + .nanoseconds(Int(nanos))) == .success else {
+            if timeout >= .seconds(10), !isOpen {
+                FileHandle.standardError.write(Data("rendezvous at \(fileID):\(line) gave up after \(timeout)\n".utf8))
+            }
+            return isOpen
+        }
         semaphore.signal()  // pass it on to the next waiter
         return true
     }
 
     /// ``wait(timeout:)`` for async tests: the blocking wait runs on a thread of its own, so no cooperative
     /// thread is held while the task is suspended.
-    func waitAsync(timeout: Duration = rendezvousTimeout) async -> Bool {
+    func waitAsync(timeout: Duration = rendezvousTimeout, fileID: String = #fileID, line: Int = #line) async -> Bool {
         if isOpen { return true }
         return await withCheckedContinuation { continuation in
-            _ = startThread { continuation.resume(returning: self.wait(timeout: timeout)) }
+            _ = startThread {
+                continuation.resume(returning: self.wait(timeout: timeout, fileID: fileID, line: line))
+            }
         }
     }
 }
@@ -93,13 +102,17 @@ final class Counter: Sendable {
     var count: Int { value.load(ordering: .relaxed) }
 
     /// Blocks until the count is at least `target`. Returns `false` if `timeout` passed first.
-    func wait(for target: Int, timeout: Duration = rendezvousTimeout) -> Bool {
-        milestones.gate(for: target).wait(timeout: timeout)
+    func wait(
+        for target: Int, timeout: Duration = rendezvousTimeout, fileID: String = #fileID, line: Int = #line
+    ) -> Bool {
+        milestones.gate(for: target).wait(timeout: timeout, fileID: fileID, line: line)
     }
 
     /// ``wait(for:timeout:)`` for async tests.
-    func waitAsync(for target: Int, timeout: Duration = rendezvousTimeout) async -> Bool {
-        await milestones.gate(for: target).waitAsync(timeout: timeout)
+    func waitAsync(
+        for target: Int, timeout: Duration = rendezvousTimeout, fileID: String = #fileID, line: Int = #line
+    ) async -> Bool {
+        await milestones.gate(for: target).waitAsync(timeout: timeout, fileID: fileID, line: line)
     }
 }
 
@@ -119,13 +132,17 @@ final class Recorder<Element: Sendable>: Sendable {
     var values: [Element] { items.withLock { $0 } }
 
     /// Blocks until at least `count` elements were recorded. Returns `false` if `timeout` passed first.
-    func wait(forCount count: Int, timeout: Duration = rendezvousTimeout) -> Bool {
-        milestones.gate(for: count).wait(timeout: timeout)
+    func wait(
+        forCount count: Int, timeout: Duration = rendezvousTimeout, fileID: String = #fileID, line: Int = #line
+    ) -> Bool {
+        milestones.gate(for: count).wait(timeout: timeout, fileID: fileID, line: line)
     }
 
     /// ``wait(forCount:timeout:)`` for async tests.
-    func waitAsync(forCount count: Int, timeout: Duration = rendezvousTimeout) async -> Bool {
-        await milestones.gate(for: count).waitAsync(timeout: timeout)
+    func waitAsync(
+        forCount count: Int, timeout: Duration = rendezvousTimeout, fileID: String = #fileID, line: Int = #line
+    ) async -> Bool {
+        await milestones.gate(for: count).waitAsync(timeout: timeout, fileID: fileID, line: line)
     }
 }
 
