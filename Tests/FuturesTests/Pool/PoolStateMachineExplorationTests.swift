@@ -43,7 +43,7 @@ import Testing
 /// after `shutdown(wait: true)` and running every worker until it exits: every future is done exactly once,
 /// every task not cancelled or failed ran exactly once, every waiter (`waitUntilIdle`,
 /// `shutdown(wait: true)`) was woken, and the pool is terminated.
-@Suite("PoolStateMachine exploration")
+@Suite("PoolStateMachine exploration", .serialized)
 struct PoolStateMachineExplorationTests {
     /// 4; `FUTURES_EXPLORATION_DEPTH` lowers it for the sanitizer runs (`.ci/sanitizers.sh` sets 3): the
     /// exploration has no threads, so a sanitizer has nothing to add at depth 4, where, ten times slower,
@@ -540,6 +540,9 @@ struct PoolStateMachineExplorationTests {
         return world
     }
 
+    /// (The suite is serialized, so the four run one after another: side by side, four CPU-bound threads
+    /// starved the rest of the parallel suite on a 2-core machine.)
+    ///
     /// Each pool from its start; the 2-worker pool also *warm* (both workers parked on the idle list before
     /// the sequence begins), where submits wake idle workers and woken workers wake others, and warm with
     /// one worker *completing* its last task.

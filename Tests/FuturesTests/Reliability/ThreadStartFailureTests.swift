@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 
@@ -53,6 +54,24 @@ extension Reliability {
             #expect(pool.statistics.threadsStarted == 1)
             pool.shutdown(wait: true)
             #expect(threadCount(namedWithPrefix: prefix) == 0)
+        }
+
+        @Test func theHundredthThreadStartCostsWhatTheFirstDid() throws {
+            // With `maxTasksPerWorker: 1` every task starts a thread. The pool once read its starter through
+            // an `inout` access that wrapped it in one more thunk each time, so the n-th start ran through n
+            // thunks: 40,000 tasks took 90 s instead of 1. The starter's stack depth must stay flat.
+            let pool = ThreadPoolExecutor(maxWorkers: 1, configuration: .init(maxTasksPerWorker: 1))
+            defer { pool.shutdown() }
+            let depths = Recorder<Int>()
+            pool.core.startThreads { name, body in
+                depths.append(Thread.callStackReturnAddresses.count)
+                return PlatformThread.start(name: name, body)
+            }
+            for n in 0..<200 { #expect(try pool.submit { n }.result(timeout: .seconds(30)) == n) }
+            let seen = depths.values
+            #expect(seen.count >= 100, "a thread per task or so: \(seen.count) starts")
+            let growth = (seen.max() ?? 0) - (seen.min() ?? 0)
+            #expect(growth <= 16, "the starter's stack grew by \(growth) frames over \(seen.count) starts")
         }
 
         @Test func aSubmitThatCannotStartTheOnlyThreadThrowsAtOnce() throws {
