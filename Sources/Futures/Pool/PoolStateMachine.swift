@@ -391,11 +391,13 @@ struct PoolStateMachine {
         init() {}
 
         /// The task counted by ``PoolStateMachine/taskFinished(_:for:)``, whose future is now completed.
-        static let settledOne: FinishedTasks = {
+        /// (Computed, not a `static let`: the worker reads it once per task, and a lazy global costs a
+        /// `swift_once` check each time.)
+        static var settledOne: FinishedTasks {
             var finished = FinishedTasks()
             finished.settled = 1
             return finished
-        }()
+        }
 
         init(_ outcome: QueuedTaskOutcome) {
             add(outcome)

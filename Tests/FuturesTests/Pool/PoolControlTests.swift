@@ -480,20 +480,28 @@ struct PoolControlTests {
         #expect(blocker.isDone)
     }
 
+    /// A finished task whose done callback is held inside until `release` opens; `inCallback` opens when
+    /// it is there, and `callbackDone` counts it once it has returned.
+    private func submitWithAHeldCallback(
+        _ pool: ThreadPoolExecutor
+    ) throws -> (inCallback: Gate, release: Gate, callbackDone: Counter) {
+        let inCallback = Gate()
+        let release = Gate()
+        let callbackDone = Counter()
+        try pool.submit { 1 }.addDoneCallback { _ in
+            inCallback.open()
+            release.wait()
+            callbackDone.increment()
+        }
+        return (inCallback, release, callbackDone)
+    }
+
     @Test func waitUntilIdleWaitsForTheLastFuturesCallbacks() throws {
         // The worker counts its last task before it completes the future (so a caller that submits again
         // finds it idle); `waitUntilIdle` must still wait until the future is done and its callbacks ran.
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         defer { pool.shutdown() }
-        let inCallback = Gate()
-        let release = Gate()
-        let callbackDone = Counter()
-        let future = try pool.submit { 1 }
-        future.addDoneCallback { _ in
-            inCallback.open()
-            release.wait()
-            callbackDone.increment()
-        }
+        let (inCallback, release, callbackDone) = try submitWithAHeldCallback(pool)
         #expect(inCallback.wait())
         #expect(throws: FutureError.timedOut) { try pool.waitUntilIdle(timeout: .milliseconds(50)) }
         #expect(throws: FutureError.timedOut) { try pool.waitUntilIdle(timeout: .zero) }
@@ -504,15 +512,7 @@ struct PoolControlTests {
 
     @Test func waitUntilIdleAsyncWaitsForTheLastFuturesCallbacks() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
-        let inCallback = Gate()
-        let release = Gate()
-        let callbackDone = Counter()
-        let future = try pool.submit { 1 }
-        future.addDoneCallback { _ in
-            inCallback.open()
-            release.wait()
-            callbackDone.increment()
-        }
+        let (inCallback, release, callbackDone) = try submitWithAHeldCallback(pool)
         #expect(await inCallback.waitAsync())
         await #expect(throws: FutureError.timedOut) { try await pool.waitUntilIdle(timeout: .milliseconds(50)) }
         release.open()

@@ -242,14 +242,22 @@ struct PoolStateMachineTests {
         #expect(machine.unfinished == 0 && machine.queued == 0 && machine.statistics.completed == 1)
     }
 
-    @Test func anIdleWaiterArrivingWhileTheLastFutureIsCompletedWaitsForItToSettle() throws {
+    /// A pool of one worker that took the one task submitted: the machine, the worker, its run, the task.
+    private func oneWorkerRunningATask() throws -> (Machine, Parker, TakenTasks, QueuedTask)? {
         var machine = Machine(maxWorkers: 1)
         let worker = Parker()
         let run = TakenTasks()
         _ = try machine.submit(task())
         machine.workerStarted()
         let step = machine.nextWork(for: worker, wasParked: false, finished: .init(), taking: run)
-        guard case .run(.task(let only)) = step.action else { Issue.record("runs the task"); return }
+        guard case .run(.task(let running)) = step.action else { return nil }
+        return (machine, worker, run, running)
+    }
+
+    @Test func anIdleWaiterArrivingWhileTheLastFutureIsCompletedWaitsForItToSettle() throws {
+        guard case (var machine, let worker, _, let only)? = try oneWorkerRunningATask() else {
+            Issue.record("runs the task"); return
+        }
         let idleWaiter = Parker()
         var waits = false
         only.runQueued { outcome in
@@ -264,13 +272,9 @@ struct PoolStateMachineTests {
     }
 
     @Test func aWorkerWithQueuedWorkReportsItsLastTaskSettledWhenItAsksAgain() throws {
-        var machine = Machine(maxWorkers: 1)
-        let worker = Parker()
-        let run = TakenTasks()
-        _ = try machine.submit(task())
-        machine.workerStarted()
-        let step = machine.nextWork(for: worker, wasParked: false, finished: .init(), taking: run)
-        guard case .run(.task(let first)) = step.action else { Issue.record("runs the task"); return }
+        guard case (var machine, let worker, let run, let first)? = try oneWorkerRunningATask() else {
+            Issue.record("runs the task"); return
+        }
         var finished: Machine.WorkerStep?
         first.runQueued { outcome in
             _ = try? machine.submit(task())  // submitted while the first task ran
