@@ -325,7 +325,9 @@ struct PoolControlTests {
         let release = Gate()
         let blocker = try occupyWorker(pool, until: release)
         let pending = try pool.submit { 1 }
-        let bytes = allocationSize(Unmanaged.passUnretained(pending).toOpaque())
+        // The object's own size, not the allocator's chunk: glibc sometimes hands a 56-byte request a
+        // free 72-byte chunk whole (seen in a test run on a loaded machine).
+        let bytes = instanceSize(of: pending)
         #expect(bytes <= 64, "a pending Future<Int> takes \(bytes) bytes")
         release.open()
         try blocker.result()

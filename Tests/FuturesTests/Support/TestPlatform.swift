@@ -44,6 +44,18 @@ func allocationSize(_ pointer: UnsafeRawPointer) -> Int {
     #endif
 }
 
+/// The bytes an instance of `object`'s class asks the allocator for (its header and stored properties):
+/// what the class's layout decides, whatever size class the allocator then rounds it up to (glibc may hand
+/// back a larger free chunk whole, so `allocationSize` of a 56-byte object is sometimes 72).
+func instanceSize(of object: AnyObject) -> Int {
+    classInstancePositiveExtentSize(type(of: object))
+}
+
+/// The standard library's `_class_getInstancePositiveExtentSize` (what `ManagedBuffer` sizes itself with),
+/// exported but not public.
+@_silgen_name("$ss36_class_getInstancePositiveExtentSizeySiyXlXpF")
+private func classInstancePositiveExtentSize(_ theClass: AnyClass) -> Int
+
 #if !canImport(Darwin)
     /// `malloc_usable_size`, declared in `malloc.h`, which the Glibc and Musl modules do not export.
     @_silgen_name("malloc_usable_size")

@@ -38,6 +38,7 @@ final class Gate: Sendable {
         guard semaphore.wait(timeout: .now() + .nanoseconds(Int(nanos))) == .success else {
             if timeout >= .seconds(10), !isOpen {
                 FileHandle.standardError.write(Data("rendezvous at \(fileID):\(line) gave up after \(timeout)\n".utf8))
+                StallReport.printOnce(after: fileID, line: line)
             }
             return isOpen
         }
