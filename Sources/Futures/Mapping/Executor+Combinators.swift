@@ -31,7 +31,7 @@ extension Executor {
         do {
             return try futures.map { future throws(FutureError) in try future.outcome(until: deadline) }
         } catch {
-            futures.forEach { $0.requestCancellation() }
+            futures.reversed().forEach { $0.requestCancellation() }
             throw error
         }
     }
@@ -63,7 +63,7 @@ extension Executor {
             for future in futures { results.append(try await future.outcome(until: deadline)) }
             return results
         } catch {
-            futures.forEach { $0.requestCancellation() }
+            futures.reversed().forEach { $0.requestCancellation() }
             throw error
         }
     }
@@ -94,7 +94,7 @@ extension Executor {
     public func invokeAny<T: Sendable>(_ tasks: [@Sendable () throws -> T], timeout: Duration? = nil) throws -> T {
         let deadline = Deadline.after(timeout)
         let futures = try submitAll(tasks)
-        defer { futures.forEach { $0.requestCancellation() } }
+        defer { futures.reversed().forEach { $0.requestCancellation() } }
         var failures = FailureCollector(futures)
         let stream = CompletionStream(futures, deadline: deadline)
         while let future = try stream.next() {
@@ -125,7 +125,7 @@ extension Executor {
     ) async throws -> T {
         let deadline = Deadline.after(timeout)
         let futures = try submitAll(tasks)
-        defer { futures.forEach { $0.requestCancellation() } }
+        defer { futures.reversed().forEach { $0.requestCancellation() } }
         var failures = FailureCollector(futures)
         let stream = CompletionStream(futures, deadline: deadline)
         while let future = try await stream.nextAsync() {
@@ -220,7 +220,7 @@ extension Executor {
         do {
             for task in tasks { futures.append(try submit(task)) }
         } catch {
-            futures.forEach { $0.cancel() }
+            futures.reversed().forEach { $0.cancel() }
             throw error
         }
         return futures

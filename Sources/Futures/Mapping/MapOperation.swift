@@ -45,7 +45,7 @@ struct MapOperation<E: Executor, Element: Sendable, T: Sendable> {
             do {
                 for element in elements { futures.append(try executor.submit(carried { try transform(element) })) }
             } catch {
-                futures.forEach { $0.abandon() }
+                futures.reversed().forEach { $0.abandon() }
                 throw error
             }
             return .items(futures)
@@ -58,7 +58,7 @@ struct MapOperation<E: Executor, Element: Sendable, T: Sendable> {
                 futures.append(try executor.submit(carried { try chunk.map(transform) }))
             }
         } catch {
-            futures.forEach { $0.abandon() }
+            futures.reversed().forEach { $0.abandon() }
             throw error
         }
         return .chunks(futures)
@@ -80,8 +80,8 @@ struct MapOperation<E: Executor, Element: Sendable, T: Sendable> {
         @inlinable
         func abandon() {
             switch self {
-            case .items(let futures): futures.forEach { $0.abandon() }
-            case .chunks(let futures): futures.forEach { $0.abandon() }
+            case .items(let futures): futures.reversed().forEach { $0.abandon() }
+            case .chunks(let futures): futures.reversed().forEach { $0.abandon() }
             }
         }
     }
@@ -128,10 +128,10 @@ struct MapOperation<E: Executor, Element: Sendable, T: Sendable> {
         } catch {
             switch submitted {
             case .items(let futures):
-                futures.forEach { $0.requestCancellation() }
+                futures.reversed().forEach { $0.requestCancellation() }
                 if error is CancellationError { for future in futures { _ = await future.completion() } }
             case .chunks(let futures):
-                futures.forEach { $0.requestCancellation() }
+                futures.reversed().forEach { $0.requestCancellation() }
                 if error is CancellationError { for future in futures { _ = await future.completion() } }
             }
             throw error

@@ -95,12 +95,22 @@ final class StreamingMapBuffer<T: Sendable> {
     }
 
     /// Ends the stream: cancels every future not yet started and hands out nothing more.
+    ///
+    /// Newest first, so that a worker that comes free meanwhile, taking the oldest, cannot run ahead of the
+    /// cancelling through the futures not yet cancelled: only the work that started before the stream
+    /// ended runs.
     @inlinable
     func finish() {
         inputEnded = true
         finished = true
         endError = nil
-        let pending = queue[head...].compactMap { $0 } + inFlight.values
+        var pending: [Future<T>] = queue[head...].reversed().compactMap { $0 }
+        // Unordered: those that may still be queued, in `helpOrder` from `helpHead`, newest first; the rest
+        // of `inFlight` was seen started or done.
+        for identity in helpOrder[helpHead...].reversed() {
+            if let future = inFlight.removeValue(forKey: identity) { pending.append(future) }
+        }
+        pending += inFlight.values
         queue = []
         head = 0
         inFlight = [:]

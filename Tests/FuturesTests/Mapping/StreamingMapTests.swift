@@ -167,7 +167,10 @@ struct StreamingMapTests {
     // MARK: Leaving early cancels the rest
 
     /// A one-worker pool where item 1 holds the worker on a gate, so items 2 and 3 (in the buffer) can
-    /// only run if leaving the loop failed to cancel them.
+    /// only run if leaving the loop failed to cancel them. Item 1 may or may not start before the loop
+    /// is left: if its cancelling comes first, the worker is free, and only cancelling newest first keeps
+    /// it from reaching item 2 or 3 between their cancellations (the items ran [0, 2, 3] once, under the
+    /// thread sanitizer, when the buffer cancelled oldest first).
     private func leaveEarly(
         _ leave: (StreamingMap<Range<Int>, Int>) throws -> Void, itemZeroThrows: Bool = false
     ) throws -> (ran: [Int], pulledMax: Int) {

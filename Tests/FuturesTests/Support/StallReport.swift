@@ -26,18 +26,24 @@ enum StallReport {
             guard !printed.exchange(true, ordering: .relaxed) else { return }
             guard let gdb = ["/usr/bin/gdb", "/usr/local/bin/gdb"].first(where: FileManager.default.isExecutableFile)
             else { return }
+            // gdb writes to a file, not a pipe: it stops every thread of this process while it works, the
+            // one that would drain a pipe too, and a full pipe would then hold gdb and this process for good.
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("futures-stall-\(getpid()).txt")
             let process = Process()
             process.executableURL = URL(fileURLWithPath: gdb)
             process.arguments = [
                 "-p", String(getpid()), "-batch", "-nx", "-ex", "set print frame-arguments none",
+                "-ex", "set logging file \(file.path)", "-ex", "set logging redirect on", "-ex",
+                "set logging enabled on",
                 "-ex", "thread apply all bt 40",
             ]
-            let output = Pipe()
-            process.standardOutput = output
+            process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             do { try process.run() } catch { return }
-            let stacks = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
+            defer { try? FileManager.default.removeItem(at: file) }
+            guard let data = FileManager.default.contents(atPath: file.path) else { return }
+            let stacks = String(decoding: data, as: UTF8.self)
             let report = summary(of: stacks, after: "\(fileID):\(line)")
             FileHandle.standardError.write(Data((demangled(report) ?? report).utf8))
         #endif
