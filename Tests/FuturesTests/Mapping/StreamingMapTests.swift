@@ -265,7 +265,9 @@ struct StreamingMapTests {
             for try await _ in stream { count += 1 }
             return count
         }
-        started.wait()
+        // Not `started.wait()`: the consumer task that opens it needs a cooperative thread, and this test
+        // would hold one (with another test doing the same, both: a 30-second stall of every test, seen).
+        #expect(await started.waitAsync())
         consumer.cancel()
         await #expect(throws: CancellationError.self) { try await consumer.value }
         holdWorker.open()

@@ -482,19 +482,25 @@ struct PoolControlTests {
         #expect(blocker.isDone)
     }
 
-    /// A finished task whose done callback is held inside until `release` opens; `inCallback` opens when
-    /// it is there, and `callbackDone` counts it once it has returned.
+    /// A finished task whose done callback is held inside, on the worker, until `release` opens;
+    /// `inCallback` opens when it is there, and `callbackDone` counts it once it has returned.
     private func submitWithAHeldCallback(
         _ pool: ThreadPoolExecutor
     ) throws -> (inCallback: Gate, release: Gate, callbackDone: Counter) {
         let inCallback = Gate()
         let release = Gate()
         let callbackDone = Counter()
-        try pool.submit { 1 }.addDoneCallback { _ in
+        // The task ends only once the callback is added: added to a future already done, the callback
+        // would run at once on this thread, holding the test itself (and, in an async test, a cooperative
+        // thread) until `release` gave up (seen: every test of a run stalled 30 s).
+        let callbackAdded = Gate()
+        let future = try pool.submit { callbackAdded.wait() }
+        future.addDoneCallback { _ in
             inCallback.open()
             release.wait()
             callbackDone.increment()
         }
+        callbackAdded.open()
         return (inCallback, release, callbackDone)
     }
 

@@ -41,10 +41,9 @@ enum StallReport {
             process.standardError = FileHandle.nullDevice
             do { try process.run() } catch { return }
             process.waitUntilExit()
-            defer { try? FileManager.default.removeItem(at: file) }
             guard let data = FileManager.default.contents(atPath: file.path) else { return }
             let stacks = String(decoding: data, as: UTF8.self)
-            let report = summary(of: stacks, after: "\(fileID):\(line)")
+            let report = summary(of: stacks, after: "\(fileID):\(line)") + "(every frame: \(file.path))\n"
             FileHandle.standardError.write(Data((demangled(report) ?? report).utf8))
         #endif
     }
@@ -71,20 +70,24 @@ enum StallReport {
         return result
     }
 
-    /// Each thread's header line, and its frames in this test module or Swift Testing, shortened.
+    /// Each thread's header line, its innermost frames, and its frames in this test module or Swift Testing.
     static func summary(of stacks: String, after rendezvous: String) -> String {
         var lines = ["stall report (the rendezvous at \(rendezvous) gave up first): each thread, its test frames"]
+        var frameOfThread = 0
         for line in stacks.split(separator: "\n") {
             if line.hasPrefix("Thread ") {
                 lines.append("  " + line.prefix(100))
-            } else if line.hasPrefix("#"),
-                line.contains("FuturesTests") || line.contains("7Testing")
-                    || line.contains("readToEnd") || line.contains("waitid")
-            {
+                frameOfThread = 0
+            } else if line.hasPrefix("#") {
+                frameOfThread += 1
                 // "#3  0x… in symbol (…) at file:line" or "#0  symbol (…)".
                 let words = line.split(separator: " ")
                 let symbol = words.firstIndex(of: "in").map { words[$0 + 1] } ?? words.dropFirst().first ?? ""
-                lines.append("    " + symbol)
+                if frameOfThread <= 3 {
+                    lines.append("    " + symbol.prefix(80))
+                } else if line.contains("FuturesTests") || line.contains("7Testing") {
+                    lines.append("    " + symbol)
+                }
             }
         }
         return lines.joined(separator: "\n") + "\n"
