@@ -23,6 +23,19 @@ import Testing
         await pool.shutdown()
     }
 
+    @Test func topLevelCodeCallsTheAsyncFormsFromAnAsyncFunction() async throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 2)
+        _ = try pool.submit { 1 }
+
+        func run(_ pool: ThreadPoolExecutor) async throws {
+            try await pool.waitUntilIdle()   // the async form, as written
+            await pool.shutdown()
+        }
+        try await run(pool)
+
+        #expect(pool.statistics.completed == 1)
+    }
+
     @Test func readAFileDescriptorOnThePool() async throws {
         let pool = ThreadPoolExecutor(maxWorkers: 2)
         let fd = open(paths[0], O_RDONLY)
