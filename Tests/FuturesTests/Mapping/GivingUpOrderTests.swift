@@ -31,18 +31,12 @@ struct GivingUpOrderTests {
         func shutdown(wait: Bool, cancelFutures: Bool) {}
     }
 
-    @Test func leavingALazyMapCancelsTheBufferNewestFirst() throws {
+    @Test(arguments: [true, false]) func leavingAStreamingMapCancelsTheBufferNewestFirst(ordered: Bool) throws {
         let executor = HoldingExecutor(runsInline: 1)
-        for result in executor.lazyMap(0..<100, bufferSize: 4, { $0 }).results {
-            #expect(try result.get() == 0)
-            break
-        }
-        #expect(executor.ended.values == [3, 2, 1])
-    }
-
-    @Test func leavingAnUnorderedMapCancelsTheBufferNewestFirst() throws {
-        let executor = HoldingExecutor(runsInline: 1)
-        for result in executor.unorderedMap(0..<100, bufferSize: 4, { $0 }).results {
+        let stream =
+            ordered
+            ? executor.lazyMap(0..<100, bufferSize: 4, { $0 }) : executor.unorderedMap(0..<100, bufferSize: 4, { $0 })
+        for result in stream.results {
             #expect(try result.get() == 0)
             break
         }

@@ -12,10 +12,11 @@ import Synchronization
 /// What every thread of the test process was doing when a long rendezvous first gave up, on standard
 /// error: once per process, Linux only, and only where gdb is installed and may attach.
 ///
-/// Why: in CI runs (never locally), every test of a run has twice stalled until a rendezvous gave up
-/// (after 120 s, then 30 s), as if something held both of Swift's cooperative threads; the rendezvous
-/// that give up are the victims, which name their own lines, not the culprit. The stacks, printed while
-/// the stall still holds, name it. Each thread gets its name and the frames of this test module and of
+/// Why: CI runs stalled every test until a rendezvous gave up (after 120 s, then 30 s) while something
+/// held both of Swift's cooperative threads; the rendezvous that give up are the victims, which name their
+/// own lines, not the culprit. The stacks, printed while the stall still holds, name it: they showed two
+/// tests blocking a cooperative thread each on a gate only a task, or the test itself, could open (found
+/// in a local thread-sanitizer run, where it happened about one run in four). Each thread gets its name and the frames of this test module and of
 /// Swift Testing (a stack of the whole process runs to thousands of lines; CI shows part of the output).
 enum StallReport {
     private static let printed = Atomic<Bool>(false)

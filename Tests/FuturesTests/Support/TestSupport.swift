@@ -5,10 +5,10 @@ import Synchronization
 @testable import Futures
 
 /// How long a test's rendezvous (a gate, a counter, a recorder) waits before it gives up, by default: a
-/// net against a hang, not a measure. A rendezvous that gives up says where on standard error. (120 s was
-/// tried: in one AddressSanitizer run in CI every test then waited about 120 s behind something that held
-/// both cooperative threads until a rendezvous gave up, and the async tests' own shorter waits failed;
-/// the message is there to find what it was.)
+/// net against a hang, not a measure. A rendezvous that gives up says where on standard error, and the
+/// first one prints every thread's stack (``StallReport``). A longer net only makes a stall longer: when
+/// two tests held both cooperative threads on gates that only a task could open, every async test of the
+/// run waited until the net gave way (120 s, then 30 s), and failed.
 let rendezvousTimeout = Duration.seconds(30)
 
 /// A one-shot gate: threads calling `wait()` block until some thread calls `open()`.
