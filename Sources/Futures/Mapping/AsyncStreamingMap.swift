@@ -81,16 +81,19 @@ public struct AsyncStreamingMap<Input: AsyncSequence, T: Sendable>: AsyncSequenc
     @usableFromInline let bufferSize: Int
     @usableFromInline let ordered: Bool
     @usableFromInline let transform: @Sendable (Input.Element) throws -> T
+    /// The end of every iteration's waits, from the call's `timeout`; `nil` for none.
+    @usableFromInline let deadline: Deadline?
 
     @usableFromInline
     init(
-        submitter: StreamingSubmitter<T>, items: Input, bufferSize: Int, ordered: Bool,
+        submitter: StreamingSubmitter<T>, items: Input, bufferSize: Int, ordered: Bool, deadline: Deadline? = nil,
         transform: @escaping @Sendable (Input.Element) throws -> T
     ) {
         self.submitter = submitter
         self.items = items
         self.bufferSize = bufferSize
         self.ordered = ordered
+        self.deadline = deadline
         self.transform = transform
     }
 
@@ -98,7 +101,8 @@ public struct AsyncStreamingMap<Input: AsyncSequence, T: Sendable>: AsyncSequenc
     func makeCursor() -> AsyncStreamingMapCursor<Input.AsyncIterator, T> {
         AsyncStreamingMapCursor(
             input: items.makeAsyncIterator(),
-            buffer: StreamingMapBuffer(submitter: submitter, bufferSize: bufferSize, ordered: ordered),
+            buffer: StreamingMapBuffer(
+                submitter: submitter, bufferSize: bufferSize, ordered: ordered, deadline: deadline),
             transform: transform)
     }
 

@@ -79,16 +79,19 @@ public struct StreamingMap<Input: Sequence, T: Sendable>: AsyncSequence where In
     @usableFromInline let bufferSize: Int
     @usableFromInline let ordered: Bool
     @usableFromInline let transform: @Sendable (Input.Element) throws -> T
+    /// The end of every iteration's waits, from the call's `timeout`; `nil` for none.
+    @usableFromInline let deadline: Deadline?
 
     @usableFromInline
     init(
-        submitter: StreamingSubmitter<T>, items: Input, bufferSize: Int, ordered: Bool,
+        submitter: StreamingSubmitter<T>, items: Input, bufferSize: Int, ordered: Bool, deadline: Deadline? = nil,
         transform: @escaping @Sendable (Input.Element) throws -> T
     ) {
         self.submitter = submitter
         self.items = items
         self.bufferSize = bufferSize
         self.ordered = ordered
+        self.deadline = deadline
         self.transform = transform
     }
 
@@ -96,7 +99,8 @@ public struct StreamingMap<Input: Sequence, T: Sendable>: AsyncSequence where In
     func makeCursor() -> StreamingMapCursor<Input.Iterator, T> {
         StreamingMapCursor(
             input: items.makeIterator(),
-            buffer: StreamingMapBuffer(submitter: submitter, bufferSize: bufferSize, ordered: ordered),
+            buffer: StreamingMapBuffer(
+                submitter: submitter, bufferSize: bufferSize, ordered: ordered, deadline: deadline),
             transform: transform)
     }
 

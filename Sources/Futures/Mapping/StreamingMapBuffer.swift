@@ -9,8 +9,9 @@
 ///   `queue` collects the done ones in completion order.
 ///
 /// An error from the input or from `submit` ends the input; it is handed out after every future
-/// submitted before it, then the stream ends. ``finish()`` (leaving early, a thrown failure, or the
-/// iterator's release) cancels every future not yet started.
+/// submitted before it, then the stream ends. ``finish()`` (leaving early, a thrown failure, the
+/// iterator's release, or the `deadline` passing while the consumer waits) cancels every future not yet
+/// started and asks the running ones to stop.
 ///
 /// Inlinable, like the streaming maps that own it, so that it is compiled for the value type where the
 /// map is called: unspecialized, each item would look up the type metadata of its futures and arrays at
@@ -20,6 +21,9 @@ final class StreamingMapBuffer<T: Sendable> {
     @usableFromInline let submitter: StreamingSubmitter<T>
     @usableFromInline let bufferSize: Int
     @usableFromInline let waiter: GroupWaiter?
+    /// The end of the consumer's waits (the map's `timeout`); once it has passed, no more input is
+    /// submitted, and a wait that would go past it ends the stream with ``FutureError/timedOut``.
+    @usableFromInline let deadline: Deadline?
     /// Ordered: submitted, in input order. Unordered: done, in completion order. Taken from `head`; a
     /// slot is emptied as its future is taken, so a result handed out is not kept alive here.
     @usableFromInline var queue: [Future<T>?] = []
@@ -37,9 +41,10 @@ final class StreamingMapBuffer<T: Sendable> {
     @usableFromInline var finished = false
 
     @inlinable
-    init(submitter: StreamingSubmitter<T>, bufferSize: Int, ordered: Bool) {
+    init(submitter: StreamingSubmitter<T>, bufferSize: Int, ordered: Bool, deadline: Deadline? = nil) {
         self.submitter = submitter
         self.bufferSize = bufferSize
+        self.deadline = deadline
         waiter = ordered ? nil : GroupWaiter(rule: .anyCompletion, recordsOrder: true)
     }
 
@@ -55,9 +60,15 @@ final class StreamingMapBuffer<T: Sendable> {
     /// refills, up to `bufferSize`. It refills in bursts, once half of it has been handed out, not one item
     /// per item taken: a burst of submits costs one wake-up of an idle worker (the pool's wake-ups are
     /// throttled), and the burst's tasks end close together, so the consumer waits once per burst rather
-    /// than once per result. At least half of `bufferSize` stays in flight.
+    /// than once per result. At least half of `bufferSize` stays in flight. Once the deadline has passed,
+    /// nothing more: the input ends with ``FutureError/timedOut``, handed out after the results already
+    /// done (a wait for one not done times out first).
     @inlinable var wantsInput: Bool {
         if inputEnded { return false }
+        if let deadline, deadline.hasPassed {
+            endInput(with: FutureError.timedOut)
+            return false
+        }
         if count >= bufferSize {
             refilling = false
         } else if count <= bufferSize / 2 {
@@ -178,11 +189,23 @@ final class StreamingMapBuffer<T: Sendable> {
             case .end:
                 return nil
             case .wait(let future?):
-                _ = try? future.outcome(until: nil)
+                do {
+                    _ = try future.outcome(until: deadline)
+                } catch {
+                    return timedOut()
+                }
             case .wait(nil):
-                if !runOneInlineIfQueuedHere() { _ = waiter?.wait(until: nil) }
+                // The waiter's blocking wait ends unmet only at the deadline.
+                if !runOneInlineIfQueuedHere(), waiter?.wait(until: deadline) == false { return timedOut() }
             }
         }
+    }
+
+    /// Ends the stream at its deadline (as ``finish()``) and returns the failure to hand out, the last.
+    @inlinable
+    func timedOut() -> Result<T, any Error> {
+        finish()
+        return .failure(FutureError.timedOut)
     }
 
     /// Suspends until the next result is ready and returns it; `nil` at the end of the stream.
@@ -190,6 +213,7 @@ final class StreamingMapBuffer<T: Sendable> {
     /// Runs on the caller's actor (`isolation`), so the buffer never leaves the consumer's isolation.
     ///
     /// - Throws: `CancellationError` if the task is cancelled while waiting; the stream is then finished.
+    ///   At the deadline, returns `.failure(FutureError.timedOut)` and finishes the stream.
     @inlinable
     func nextAsync(isolation actor: isolated (any Actor)?) async throws -> Result<T, any Error>? {
         do {
@@ -209,9 +233,17 @@ final class StreamingMapBuffer<T: Sendable> {
             case .end:
                 return nil
             case .wait(let future?):
-                _ = try await future.outcome(until: nil)
+                do {
+                    _ = try await future.outcome(until: deadline)
+                } catch FutureError.timedOut {
+                    return timedOut()
+                }
             case .wait(nil):
-                if await waiter?.wait(until: nil) == false { try Task.checkCancellation() }
+                // The waiter's async wait ends unmet when the task is cancelled or at the deadline.
+                if await waiter?.wait(until: deadline) == false {
+                    try Task.checkCancellation()
+                    if let deadline, deadline.hasPassed { return timedOut() }
+                }
             }
         }
     }

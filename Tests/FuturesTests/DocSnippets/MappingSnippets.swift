@@ -47,6 +47,18 @@ import Testing
         }
     }
 
+    @Test func streamDeadline() async throws {
+        try await withThreadPoolExecutor(maxWorkers: 4) { pool in
+            do {
+                for try await size in pool.lazyMap(paths, timeout: .seconds(2), { path in try fileSize(path) }) {
+                    print(size)
+                }
+            } catch FutureError.timedOut {
+                print("gave up after two seconds; what had not started was cancelled")
+            }
+        }
+    }
+
     @Test func asyncInput() async throws {
         try await withThreadPoolExecutor(maxWorkers: 4) { pool in
             let requests = AsyncStream<String> { continuation in         // any AsyncSequence of inputs
