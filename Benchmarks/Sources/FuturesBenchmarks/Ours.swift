@@ -27,6 +27,21 @@ enum OursSystem: PoolSystem {
         return elapsed
     }
 
+    /// W1 with a deadline on every task, one minute away (issue 19): what arming and disarming cost.
+    static func throughputWithDeadlines(tasks: Int, workers: Int) -> UInt64 {
+        let pool = ThreadPoolExecutor(maxWorkers: workers)
+        tally.reset(expecting: tasks)
+        let start = nowNanoseconds()
+        let deadline = ContinuousClock.now + .seconds(60)
+        for _ in 0..<tasks {
+            _ = try! pool.submit(deadline: deadline) { tinyTask() }
+        }
+        tally.waitForTarget()
+        let elapsed = nowNanoseconds() - start
+        pool.shutdown(wait: true)
+        return elapsed
+    }
+
     static func roundTrip(iterations: Int, workers: Int) -> [UInt64] {
         let pool = ThreadPoolExecutor(maxWorkers: workers)
         var latencies = [UInt64](repeating: 0, count: iterations)

@@ -41,7 +41,15 @@ func makeWorkloads(_ sizes: Sizes, chunkSizeOverride: Int?) -> [Workload] {
             Contender(name: system.name, note: system.note, isOurs: system.isOurs) { count in
                 ["nsPerTask": Double(system.throughput(tasks: count, workers: defaultWorkers)) / Double(count)]
             }
-        },
+        } + [
+            Contender(name: "Futures submit(deadline:)", note: "every task, 1 min away; no target", isOurs: true) {
+                count in
+                [
+                    "nsPerTask": Double(OursSystem.throughputWithDeadlines(tasks: count, workers: defaultWorkers))
+                        / Double(count)
+                ]
+            }
+        ],
         targets: [
             Target(
                 description: "ours ≤ 0.5 × Dispatch", metric: "nsPerTask", kind: .ratio(anchor: DispatchSystem.name),

@@ -39,11 +39,13 @@ extension ThreadPoolExecutor {
     /// `run`'s body, for every lane: queues the call and runs the work inside this task on the worker
     /// that takes it (see ``RunInTask``).
     func runInTask<T: Sendable>(
-        lane: WorkPriority, deadline: ContinuousClock.Instant? = nil, _ work: @escaping @Sendable () throws -> T
+        lane: WorkPriority, deadline: DeadlineEntry? = nil, _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
         try Task.checkCancellation()
         let call = RunInTask(work: work, hooks: configuration.hooks)
-        if let deadline { DeadlineTimer.arm(call, at: deadline) { call, error in call.deadlinePassed(error) } }
+        if let deadline { DeadlineTimer.arm(deadline, call) { call, error in call.deadlinePassed(error) } }
+        // Once the call is over, its deadline no longer matters: the timer lets go of it.
+        defer { if let deadline { DeadlineTimer.disarm(deadline) } }
         if configuration.maxQueued == nil {
             // Queued when the task's job arrives: `submit` never waits for room here.
             call.submitOnArrival(to: core, lane: lane)

@@ -27,9 +27,10 @@ extension ThreadPoolExecutor {
         deadline: ContinuousClock.Instant, priority: WorkPriority = .normal,
         _ work: @escaping @Sendable () throws -> T
     ) throws -> Future<T> {
-        let future = core.makeSubmittedFuture(Self.refusingToStartAfter(deadline, work))
+        let entry = DeadlineEntry(at: deadline)
+        let future = core.makeSubmittedFuture(Self.refusingToStartAfter(deadline, disarming: entry, work))
         try core.submit(future.queuedTask, lane: priority)
-        DeadlineTimer.arm(future, at: deadline)
+        DeadlineTimer.arm(entry, for: future)
         return future
     }
 
@@ -55,16 +56,20 @@ extension ThreadPoolExecutor {
         deadline: ContinuousClock.Instant, priority: WorkPriority = .normal,
         _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
-        try await runInTask(lane: priority, deadline: deadline, Self.refusingToStartAfter(deadline, work))
+        try await runInTask(
+            lane: priority, deadline: DeadlineEntry(at: deadline), Self.refusingToStartAfter(deadline, work))
     }
 
     /// `work`, wrapped so that a worker that reaches it after `deadline` (before the timer failed its
-    /// future) does not run it.
+    /// future) does not run it, and so that work that ends disarms its deadline's `entry` (the timer then
+    /// holds nothing for it).
     static func refusingToStartAfter<T: Sendable>(
-        _ deadline: ContinuousClock.Instant, _ work: @escaping @Sendable () throws -> T
+        _ deadline: ContinuousClock.Instant, disarming entry: DeadlineEntry? = nil,
+        _ work: @escaping @Sendable () throws -> T
     ) -> @Sendable () throws -> T {
         {
             if ContinuousClock.now >= deadline { throw DeadlineExceededError(deadline: deadline) }
+            defer { if let entry { DeadlineTimer.disarm(entry) } }
             return try work()
         }
     }

@@ -28,6 +28,36 @@ struct DeadlineTests {
         #expect(statistics.submitted == statistics.completed + statistics.failed + statistics.cancelled)
     }
 
+    /// The one timer thread sleeps until the earliest deadline: one armed later must wake it (without the
+    /// wake-up, this future would fail only after the first one's minute).
+    @Test func anEarlierDeadlineWakesTheTimerSleepingForALaterOne() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        let release = Gate()
+        let blocker = try pool.submit { release.wait() }
+        let far = try pool.submit(deadline: .now + .seconds(60)) { 1 }
+        let near = try pool.submit(deadline: .now + .milliseconds(50)) { 2 }
+        #expect(throws: DeadlineExceededError.self) { try near.result(timeout: .seconds(30)) }
+        #expect(!far.isDone)
+        release.open()
+        _ = try blocker.result()
+        #expect(try far.result() == 1)
+        pool.shutdown(wait: true)
+    }
+
+    /// Work that ends disarms its deadline, so the timer holds nothing for it (a far deadline on many
+    /// short tasks would otherwise keep an entry per task alive until its instant).
+    @Test func workThatEndsDisarmsItsDeadline() throws {
+        let pool = ThreadPoolExecutor(maxWorkers: 1)
+        defer { pool.shutdown() }
+        let deadline = ContinuousClock.now + .seconds(600)
+        let entry = DeadlineEntry(at: deadline)
+        let future = try pool.submit(ThreadPoolExecutor.refusingToStartAfter(deadline, disarming: entry) { 7 })
+        DeadlineTimer.arm(entry, for: future)
+        #expect(try future.result() == 7)
+        let (inHeap, disarmed) = DeadlineTimer.inspect(entry)
+        #expect(!inHeap && disarmed)
+    }
+
     @Test func aDeadlineAlreadyPassedFailsTheFutureBeforeSubmitReturns() throws {
         let pool = ThreadPoolExecutor(maxWorkers: 1)
         defer { pool.shutdown() }

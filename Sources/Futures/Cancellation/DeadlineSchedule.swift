@@ -1,0 +1,136 @@
+/// The deadlines armed in this process and the state of the one timer thread that fires them: a pure
+/// state machine, kept under ``DeadlineTimer``'s lock. Each event returns what to do once the lock is
+/// released.
+///
+/// The armed entries form a binary min-heap by instant, each entry knowing its place, so arming and
+/// disarming cost O(log *n*) for *n* armed deadlines and the timer finds the earliest in O(1). Work that
+/// ends before its deadline disarms its entry, so the heap holds only deadlines still to come for work not
+/// yet done (and, until their instant, those of futures cancelled before they started).
+struct DeadlineSchedule {
+    /// The timer thread's life.
+    enum TimerThread: Equatable {
+        /// Never started, or its start failed: the next arm starts it.
+        case notStarted
+        /// Being started: it reads the heap when it first runs.
+        case starting
+        /// Running: asleep until `wakeAt` (or for good, `nil`) unless `awake`.
+        case running
+    }
+
+    /// What ``arm(_:)`` asks of the caller, after the lock.
+    enum ArmAction: Equatable {
+        /// Nothing: the timer will wake in time.
+        case none
+        /// Wake the timer thread: this deadline comes before the one it sleeps until.
+        case wakeTimer
+        /// Start the timer thread (the first deadline, or the first since a start failed).
+        case startTimer
+    }
+
+    private(set) var heap: [DeadlineEntry] = []
+    private(set) var thread = TimerThread.notStarted
+    /// When the sleeping timer wakes by itself; `nil` for never.
+    private(set) var wakeAt: UInt64?
+    /// Set from a wake-up until the timer has looked at the heap again: no other wake-up is needed.
+    private(set) var awake = false
+
+    /// Arms `entry`, with `fire` to call at its instant; an entry disarmed already is left alone.
+    mutating func arm(_ entry: DeadlineEntry, firing fire: @escaping @Sendable () -> Void) -> ArmAction {
+        guard !entry.disarmed else { return .none }
+        entry.fire = fire
+        insert(entry)
+        switch thread {
+        case .notStarted:
+            thread = .starting
+            return .startTimer
+        case .starting:
+            return .none
+        case .running:
+            if awake { return .none }
+            if let wakeAt, wakeAt <= entry.nanoseconds { return .none }
+            awake = true
+            return .wakeTimer
+        }
+    }
+
+    /// Disarms `entry`: it will not fire. Its work ended, or it was fired already.
+    mutating func disarm(_ entry: DeadlineEntry) {
+        entry.disarmed = true
+        entry.fire = nil
+        if entry.heapIndex != DeadlineEntry.notInHeap { remove(at: entry.heapIndex) }
+    }
+
+    /// The timer thread woke at `now`: returns what to fire (the entries whose instant has come, earliest
+    /// first) and when to wake next (`nil`: when woken).
+    mutating func timerWoke(now: UInt64) -> (due: [@Sendable () -> Void], sleepUntil: UInt64?) {
+        thread = .running
+        var due: [@Sendable () -> Void] = []
+        while let first = heap.first, first.nanoseconds <= now {
+            remove(at: 0)
+            if let fire = first.fire { due.append(fire) }
+            first.fire = nil
+            first.disarmed = true
+        }
+        wakeAt = heap.first?.nanoseconds
+        awake = false
+        return (due, wakeAt)
+    }
+
+    /// The timer thread could not start: every armed entry is handed back, to be fired another way, and the
+    /// next arm tries to start the thread again.
+    mutating func timerDidNotStart() -> [DeadlineEntry] {
+        thread = .notStarted
+        let entries = heap
+        heap = []
+        for entry in entries { entry.heapIndex = DeadlineEntry.notInHeap }
+        return entries
+    }
+
+    // MARK: The heap
+
+    private mutating func insert(_ entry: DeadlineEntry) {
+        entry.heapIndex = heap.count
+        heap.append(entry)
+        siftUp(heap.count - 1)
+    }
+
+    private mutating func remove(at index: Int) {
+        let removed = heap[index]
+        let last = heap.removeLast()
+        removed.heapIndex = DeadlineEntry.notInHeap
+        guard index < heap.count else { return }
+        heap[index] = last
+        last.heapIndex = index
+        siftDown(index)
+        siftUp(index)
+    }
+
+    private mutating func siftUp(_ start: Int) {
+        var child = start
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].nanoseconds < heap[parent].nanoseconds else { return }
+            swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            guard left < heap.count else { return }
+            let right = left + 1
+            let child = right < heap.count && heap[right].nanoseconds < heap[left].nanoseconds ? right : left
+            guard heap[child].nanoseconds < heap[parent].nanoseconds else { return }
+            swapAt(child, parent)
+            parent = child
+        }
+    }
+
+    private mutating func swapAt(_ i: Int, _ j: Int) {
+        heap.swapAt(i, j)
+        heap[i].heapIndex = i
+        heap[j].heapIndex = j
+    }
+}

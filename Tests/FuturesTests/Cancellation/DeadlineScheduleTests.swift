@@ -1,0 +1,88 @@
+import Testing
+
+@testable import Futures
+
+/// The timer's state machine, event by event: when the one timer thread is started or woken, and that
+/// its heap fires every armed entry, earliest first, and none that was disarmed.
+@Suite("Deadline schedule")
+struct DeadlineScheduleTests {
+    private let fired = Recorder<UInt64>()
+
+    private func entry(_ nanoseconds: UInt64) -> DeadlineEntry { DeadlineEntry(nanoseconds: nanoseconds) }
+
+    private func arm(_ schedule: inout DeadlineSchedule, _ entry: DeadlineEntry) -> DeadlineSchedule.ArmAction {
+        let fired = self.fired
+        let nanoseconds = entry.nanoseconds
+        return schedule.arm(entry) { fired.append(nanoseconds) }
+    }
+
+    @Test func theFirstDeadlineStartsTheTimerAndAnEarlierOneWakesIt() {
+        var schedule = DeadlineSchedule()
+        #expect(arm(&schedule, entry(100)) == .startTimer)
+        #expect(arm(&schedule, entry(50)) == .none, "the starting timer reads the heap when it runs")
+        let first = schedule.timerWoke(now: 10)
+        #expect(first.due.isEmpty)
+        #expect(first.sleepUntil == 50)
+        #expect(arm(&schedule, entry(70)) == .none, "after what the timer sleeps until")
+        #expect(arm(&schedule, entry(20)) == .wakeTimer, "before it")
+        #expect(arm(&schedule, entry(15)) == .none, "woken already")
+        let second = schedule.timerWoke(now: 60)
+        second.due.forEach { $0() }
+        #expect(fired.values == [15, 20, 50])
+        #expect(second.sleepUntil == 70)
+        #expect(schedule.heap.count == 2)
+    }
+
+    @Test func aDisarmedEntryNeverFiresNorStaysInTheHeap() {
+        var schedule = DeadlineSchedule()
+        let kept = entry(30)
+        let dropped = entry(20)
+        _ = arm(&schedule, kept)
+        _ = arm(&schedule, dropped)
+        schedule.disarm(dropped)
+        #expect(schedule.heap.count == 1)
+        #expect(dropped.heapIndex == DeadlineEntry.notInHeap && dropped.fire == nil)
+        schedule.timerWoke(now: 100).due.forEach { $0() }
+        #expect(fired.values == [30])
+        #expect(schedule.heap.isEmpty)
+    }
+
+    @Test func anEntryDisarmedBeforeItIsArmedIsNotArmed() {
+        var schedule = DeadlineSchedule()
+        let early = entry(10)
+        schedule.disarm(early)  // its work ended before the submitter armed it
+        #expect(arm(&schedule, early) == .none)
+        #expect(schedule.heap.isEmpty)
+        #expect(schedule.thread == .notStarted)
+    }
+
+    @Test func aTimerThatDidNotStartHandsBackEveryEntryAndIsStartedAgain() {
+        var schedule = DeadlineSchedule()
+        #expect(arm(&schedule, entry(10)) == .startTimer)
+        _ = arm(&schedule, entry(5))
+        let handedBack = schedule.timerDidNotStart()
+        #expect(handedBack.map(\.nanoseconds).sorted() == [5, 10])
+        #expect(handedBack.allSatisfy { $0.heapIndex == DeadlineEntry.notInHeap && $0.fire != nil })
+        #expect(schedule.heap.isEmpty)
+        #expect(arm(&schedule, entry(7)) == .startTimer)
+    }
+
+    /// The heap under many arms and disarms in random order: what fires is every entry not disarmed, in
+    /// order of its instant; each entry's index is its place.
+    @Test(arguments: [1, 10, 1_000])
+    func theHeapFiresEveryArmedEntryInOrder(count: Int) {
+        var generator = SeededRandom(seed: UInt64(count))
+        var schedule = DeadlineSchedule()
+        let entries = (0..<count).map { _ in entry(generator.next() % 10_000) }
+        for entry in entries { _ = arm(&schedule, entry) }
+        var kept: [UInt64] = []
+        for entry in entries {
+            if generator.next() % 3 == 0 { schedule.disarm(entry) } else { kept.append(entry.nanoseconds) }
+        }
+        #expect(schedule.heap.enumerated().allSatisfy { $0.element.heapIndex == $0.offset })
+        _ = schedule.timerWoke(now: 5_000).due.map { $0() }
+        _ = schedule.timerWoke(now: .max).due.map { $0() }
+        #expect(fired.values == kept.sorted())
+        #expect(schedule.heap.isEmpty)
+    }
+}
