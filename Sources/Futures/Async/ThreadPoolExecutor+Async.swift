@@ -43,7 +43,7 @@ extension ThreadPoolExecutor {
     ) async throws -> T {
         try Task.checkCancellation()
         let call = RunInTask(work: work, hooks: configuration.hooks)
-        if let deadline { DeadlineTimer.arm(deadline, call) { call, error in call.deadlinePassed(error) } }
+        if let deadline { DeadlineTimer.arm(deadline, on: call) }
         // Once the call is over, its deadline no longer matters: the timer lets go of it.
         defer { if let deadline { DeadlineTimer.disarm(deadline) } }
         if configuration.maxQueued == nil {

@@ -8,6 +8,9 @@ public struct DeadlineExceededError: Error, Equatable, Sendable, CustomStringCon
     /// The deadline the work was given.
     public let deadline: ContinuousClock.Instant
 
+    @usableFromInline
+    init(deadline: ContinuousClock.Instant) { self.deadline = deadline }
+
     /// A readable description of the error.
     public var description: String {
         "DeadlineExceededError: the work had not started by its deadline and will not run"

@@ -34,10 +34,10 @@ struct DeadlineSchedule {
     /// Set from a wake-up until the timer has looked at the heap again: no other wake-up is needed.
     private(set) var awake = false
 
-    /// Arms `entry`, with `fire` to call at its instant; an entry disarmed already is left alone.
-    mutating func arm(_ entry: DeadlineEntry, firing fire: @escaping @Sendable () -> Void) -> ArmAction {
+    /// Arms `entry`, to fire on `target` at its instant; an entry disarmed already is left alone.
+    mutating func arm(_ entry: DeadlineEntry, on target: any DeadlineTarget) -> ArmAction {
         guard !entry.disarmed else { return .none }
-        entry.fire = fire
+        entry.target = target
         insert(entry)
         switch thread {
         case .notStarted:
@@ -56,19 +56,19 @@ struct DeadlineSchedule {
     /// Disarms `entry`: it will not fire. Its work ended, or it was fired already.
     mutating func disarm(_ entry: DeadlineEntry) {
         entry.disarmed = true
-        entry.fire = nil
+        entry.target = nil
         if entry.heapIndex != DeadlineEntry.notInHeap { remove(at: entry.heapIndex) }
     }
 
     /// The timer thread woke at `now`: returns what to fire (the entries whose instant has come, earliest
-    /// first) and when to wake next (`nil`: when woken).
-    mutating func timerWoke(now: UInt64) -> (due: [@Sendable () -> Void], sleepUntil: UInt64?) {
+    /// first, each with its target) and when to wake next (`nil`: when woken).
+    mutating func timerWoke(now: UInt64) -> (due: [(any DeadlineTarget, DeadlineEntry)], sleepUntil: UInt64?) {
         thread = .running
-        var due: [@Sendable () -> Void] = []
+        var due: [(any DeadlineTarget, DeadlineEntry)] = []
         while let first = heap.first, first.nanoseconds <= now {
             remove(at: 0)
-            if let fire = first.fire { due.append(fire) }
-            first.fire = nil
+            if let target = first.target { due.append((target, first)) }
+            first.target = nil
             first.disarmed = true
         }
         wakeAt = heap.first?.nanoseconds

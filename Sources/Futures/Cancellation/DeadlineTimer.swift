@@ -10,33 +10,33 @@ import Dispatch
 /// one of Dispatch's: on Linux, Dispatch's global queues share their threads with Swift's tasks, and a
 /// timer there fires late (by about a second) while blocking work holds the cooperative threads.
 ///
-/// The timer holds its target weakly: a future released before its deadline is not kept alive by it,
-/// and one done by then is left as it is. Firing runs on the timer thread (a future's done callbacks, the
+/// The timer holds its target until the work ends (then the work disarms it) or the instant comes: a
+/// future cancelled before it started is kept until its deadline, and one done by then is left as it
+/// is. Firing runs on the timer thread (a future's done callbacks, the
 /// work's cancellation handlers): they should be short, as every callback should. If the thread cannot
 /// start, the deadlines armed meanwhile fall back to one Dispatch timer each, and the next arm tries again.
+@usableFromInline
 enum DeadlineTimer {
     private static let schedule = Locked(DeadlineSchedule())
     private static let parker = Parker()
 
-    /// Arms `entry` to call `fire` with `target` at its instant; if the instant has passed, fires at once,
-    /// on this thread. An entry disarmed already (its work has ended) is not armed.
-    static func arm<Target: AnyObject & Sendable>(
-        _ entry: DeadlineEntry, _ target: Target,
-        firing fire: @escaping @Sendable (Target, DeadlineExceededError) -> Void
-    ) {
-        let error = DeadlineExceededError(deadline: entry.deadline)
+    /// Arms `entry` to fire on `target` at its instant; if the instant has passed, fires at once, on this
+    /// thread. An entry disarmed already (its work has ended) is not armed.
+    @usableFromInline
+    static func arm(_ entry: DeadlineEntry, on target: any DeadlineTarget) {
         if entry.hasPassed {
             let disarmed = schedule.withLock { schedule in
                 defer { schedule.disarm(entry) }
                 return entry.disarmed
             }
-            if !disarmed { fire(target, error) }
+            if !disarmed { DeadlineEntry.fire(target, entry) }
             return
         }
         let action = schedule.withLock { schedule in
-            schedule.arm(entry) { [weak target] in
-                if let target { fire(target, error) }
-            }
+            // Strongly: the work disarms the entry when it ends, and firing drops it, so only a target whose
+            // work never ran (cancelled first) is kept, until its instant. (A weak reference would give
+            // every future with a deadline a side table, and slow each of its retains and releases.)
+            schedule.arm(entry, on: target)
         }
         switch action {
         case .none:
@@ -48,13 +48,9 @@ enum DeadlineTimer {
         }
     }
 
-    /// Arms the deadline of `future`.
-    static func arm<T: Sendable>(_ entry: DeadlineEntry, for future: Future<T>) {
-        arm(entry, future) { future, error in future.deadlinePassed(error) }
-    }
-
     /// Disarms `entry`: its work has ended, so the deadline no longer matters. O(log *n*) for *n* armed
     /// deadlines; also before it was armed (it then never is).
+    @usableFromInline
     static func disarm(_ entry: DeadlineEntry) {
         schedule.withLock { $0.disarm(entry) }
     }
@@ -79,11 +75,11 @@ enum DeadlineTimer {
         let now = MonotonicClock.nanoseconds()
         let delay = Int(clamping: entry.nanoseconds > now ? entry.nanoseconds - now : 0)
         DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(delay)) {
-            let fire = schedule.withLock { schedule -> (@Sendable () -> Void)? in
+            let target = schedule.withLock { schedule -> (any DeadlineTarget)? in
                 defer { schedule.disarm(entry) }
-                return entry.fire
+                return entry.target
             }
-            fire?()
+            if let target { DeadlineEntry.fire(target, entry) }
         }
     }
 
@@ -91,7 +87,7 @@ enum DeadlineTimer {
     private static func runTimer() {
         while true {
             let (due, sleepUntil) = schedule.withLock { $0.timerWoke(now: MonotonicClock.nanoseconds()) }
-            for fire in due { fire() }
+            for (target, entry) in due { DeadlineEntry.fire(target, entry) }
             parker.park(until: sleepUntil.map { Deadline(nanoseconds: $0) })
         }
     }

@@ -46,6 +46,7 @@ extension Future: CancellableWork {
 
     /// The future's deadline passed (see ``ThreadPoolExecutor/submit(deadline:priority:_:)``): a pending
     /// future fails with `error` and its work never runs; running work is asked to stop.
+    @usableFromInline
     func deadlinePassed(_ error: DeadlineExceededError) {
         switch withMachine({ $0.expire(error) }) {
         case .failed(let completion):

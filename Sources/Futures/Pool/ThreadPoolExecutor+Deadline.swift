@@ -23,6 +23,7 @@ extension ThreadPoolExecutor {
     ///   - work: the closure to run; its value or error goes into the future.
     /// - Returns: a future for the work.
     /// - Throws: what ``submit(_:)`` throws.
+    @inlinable
     public func submit<T: Sendable>(
         deadline: ContinuousClock.Instant, priority: WorkPriority = .normal,
         _ work: @escaping @Sendable () throws -> T
@@ -30,7 +31,7 @@ extension ThreadPoolExecutor {
         let entry = DeadlineEntry(at: deadline)
         let future = core.makeSubmittedFuture(Self.refusingToStartAfter(deadline, disarming: entry, work))
         try core.submit(future.queuedTask, lane: priority)
-        DeadlineTimer.arm(entry, for: future)
+        DeadlineTimer.arm(entry, on: future)
         return future
     }
 
@@ -63,6 +64,7 @@ extension ThreadPoolExecutor {
     /// `work`, wrapped so that a worker that reaches it after `deadline` (before the timer failed its
     /// future) does not run it, and so that work that ends disarms its deadline's `entry` (the timer then
     /// holds nothing for it).
+    @inlinable
     static func refusingToStartAfter<T: Sendable>(
         _ deadline: ContinuousClock.Instant, disarming entry: DeadlineEntry? = nil,
         _ work: @escaping @Sendable () throws -> T

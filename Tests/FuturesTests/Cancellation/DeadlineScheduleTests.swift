@@ -10,10 +10,23 @@ struct DeadlineScheduleTests {
 
     private func entry(_ nanoseconds: UInt64) -> DeadlineEntry { DeadlineEntry(nanoseconds: nanoseconds) }
 
+    /// Records the instant of the entry it was armed with when fired.
+    private final class Probe: DeadlineTarget {
+        let fired: Recorder<UInt64>
+        let nanoseconds: UInt64
+        init(_ fired: Recorder<UInt64>, _ nanoseconds: UInt64) {
+            self.fired = fired
+            self.nanoseconds = nanoseconds
+        }
+        func deadlinePassed(_ error: DeadlineExceededError) { fired.append(nanoseconds) }
+    }
+
     private func arm(_ schedule: inout DeadlineSchedule, _ entry: DeadlineEntry) -> DeadlineSchedule.ArmAction {
-        let fired = self.fired
-        let nanoseconds = entry.nanoseconds
-        return schedule.arm(entry) { fired.append(nanoseconds) }
+        schedule.arm(entry, on: Probe(fired, entry.nanoseconds))
+    }
+
+    private func fire(_ due: [(any DeadlineTarget, DeadlineEntry)]) {
+        for (target, entry) in due { DeadlineEntry.fire(target, entry) }
     }
 
     @Test func theFirstDeadlineStartsTheTimerAndAnEarlierOneWakesIt() {
@@ -27,7 +40,7 @@ struct DeadlineScheduleTests {
         #expect(arm(&schedule, entry(20)) == .wakeTimer, "before it")
         #expect(arm(&schedule, entry(15)) == .none, "woken already")
         let second = schedule.timerWoke(now: 60)
-        second.due.forEach { $0() }
+        fire(second.due)
         #expect(fired.values == [15, 20, 50])
         #expect(second.sleepUntil == 70)
         #expect(schedule.heap.count == 2)
@@ -41,8 +54,8 @@ struct DeadlineScheduleTests {
         _ = arm(&schedule, dropped)
         schedule.disarm(dropped)
         #expect(schedule.heap.count == 1)
-        #expect(dropped.heapIndex == DeadlineEntry.notInHeap && dropped.fire == nil)
-        schedule.timerWoke(now: 100).due.forEach { $0() }
+        #expect(dropped.heapIndex == DeadlineEntry.notInHeap && dropped.target == nil)
+        fire(schedule.timerWoke(now: 100).due)
         #expect(fired.values == [30])
         #expect(schedule.heap.isEmpty)
     }
@@ -62,7 +75,7 @@ struct DeadlineScheduleTests {
         _ = arm(&schedule, entry(5))
         let handedBack = schedule.timerDidNotStart()
         #expect(handedBack.map(\.nanoseconds).sorted() == [5, 10])
-        #expect(handedBack.allSatisfy { $0.heapIndex == DeadlineEntry.notInHeap && $0.fire != nil })
+        #expect(handedBack.allSatisfy { $0.heapIndex == DeadlineEntry.notInHeap && $0.target != nil })
         #expect(schedule.heap.isEmpty)
         #expect(arm(&schedule, entry(7)) == .startTimer)
     }
@@ -80,8 +93,8 @@ struct DeadlineScheduleTests {
             if generator.next() % 3 == 0 { schedule.disarm(entry) } else { kept.append(entry.nanoseconds) }
         }
         #expect(schedule.heap.enumerated().allSatisfy { $0.element.heapIndex == $0.offset })
-        _ = schedule.timerWoke(now: 5_000).due.map { $0() }
-        _ = schedule.timerWoke(now: .max).due.map { $0() }
+        fire(schedule.timerWoke(now: 5_000).due)
+        fire(schedule.timerWoke(now: .max).due)
         #expect(fired.values == kept.sorted())
         #expect(schedule.heap.isEmpty)
     }

@@ -52,7 +52,7 @@ struct DeadlineTests {
         let deadline = ContinuousClock.now + .seconds(600)
         let entry = DeadlineEntry(at: deadline)
         let future = try pool.submit(ThreadPoolExecutor.refusingToStartAfter(deadline, disarming: entry) { 7 })
-        DeadlineTimer.arm(entry, for: future)
+        DeadlineTimer.arm(entry, on: future)
         #expect(try future.result() == 7)
         let (inHeap, disarmed) = DeadlineTimer.inspect(entry)
         #expect(!inHeap && disarmed)
