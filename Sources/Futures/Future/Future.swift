@@ -259,13 +259,15 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     }
 
     /// Registers `observer` to be told when the future is done. Returns `false` (and registers nothing) if
-    /// it is done already.
-    @usableFromInline
+    /// it is done already. Inlinable, so that the group waits and streaming maps that call it per future
+    /// reach the state machine specialized for `Value` (unspecialized, each call looked up the machine's
+    /// type metadata at run time).
+    @inlinable
     func addObserver(_ observer: any CompletionObserver) -> Bool {
         withMachine { $0.addListener(.observer(observer)) }
     }
 
-    @usableFromInline
+    @inlinable
     func removeObserver(_ observer: any CompletionObserver) {
         withMachine { $0.removeObserver(observer) }
     }

@@ -14,7 +14,7 @@ struct TaskRun {
     init() {}
 
     /// Slots not yet passed, counting the holes: what ``unstartedCount`` examines.
-    private var unstartedSlots: Int { tasks.count - nextIndex }
+    var unstartedSlots: Int { tasks.count - nextIndex }
 
     /// No task of the run is left to start.
     var isEmpty: Bool { unstartedCount == 0 }

@@ -42,7 +42,7 @@ extension ThreadPoolCore {
     private func askForWork(
         _ worker: PoolWorker, wasParked: Bool, finished: PoolStateMachine.FinishedTasks
     ) -> PoolStateMachine.WorkerStep {
-        worker.run.withRun { run in
+        worker.run.withRunToFill { run in
             state.withLock { $0.nextWork(for: worker.parker, wasParked: wasParked, finished: finished, run: &run) }
         }
     }
@@ -73,7 +73,7 @@ extension ThreadPoolCore {
             return askForWork(worker, wasParked: false, finished: .init())
         case .steal(let since):
             guard runs.steal(into: worker.run) > 0 else {
-                return worker.run.withRun { run in
+                return worker.run.withRunToFill { run in
                     state.withLock { $0.stealFailed(for: worker.parker, since: since, run: &run) }
                 }
             }

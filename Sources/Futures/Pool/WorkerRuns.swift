@@ -23,12 +23,13 @@ final class WorkerRuns: Sendable {
     }
 
     /// Moves the front half of the first other run that holds tasks not yet started into `thief`, which
-    /// is empty. Returns how many it moved.
+    /// is empty. Returns how many it moved. Runs whose ``TakenTasks/mayHaveUnstarted`` is false are passed
+    /// without taking their lock.
     ///
-    /// - Complexity: O(live workers × ``PoolStateMachine/runLength``).
+    /// - Complexity: O(live workers + ``PoolStateMachine/runLength`` × the runs that may hold tasks).
     func steal(into thief: TakenTasks) -> Int {
         runs.withLock { runs in
-            for victim in runs where victim !== thief {
+            for victim in runs where victim !== thief && victim.mayHaveUnstarted {
                 let stolen = victim.withRun { $0.stealFront() }
                 if !stolen.isEmpty {
                     let count = stolen.count
