@@ -117,6 +117,46 @@ struct WorkerRunTests {
         #expect(machine.statistics.queued == 0, "the machine counts the queue only; the core adds the runs")
     }
 
+    /// A thief reads each run's hint before taking its lock: true for a run the machine filled (set before
+    /// the pool's lock was released, so a worker told to steal afterwards finds it), false once nothing is
+    /// left to steal; runs whose hint is false cost the steal no lock.
+    @Test func aStealPassesRunsWithNothingToStealWithoutTheirLocks() throws {
+        let tasks = Tasks(4 * PoolStateMachine.runLength)
+        var machine = try machine(workers: 3, tasks: tasks)
+        let (busy, idle, other) = (TakenTasks(), TakenTasks(), TakenTasks())
+        #expect(!busy.mayHaveUnstarted && !idle.mayHaveUnstarted)
+        for _ in 0..<3 { machine.workerStarted() }
+        let step = busy.withRunToFill { run in
+            machine.nextWork(for: Parker(), wasParked: false, finished: .init(), run: &run)
+        }
+        #expect(step.tookRun)
+        #expect(busy.mayHaveUnstarted, "a filled run shows it may hold tasks")
+        let runs = WorkerRuns()
+        for run in [other, idle, busy] { runs.add(run) }
+        // Two runs with nothing to steal are passed with one atomic read each: the steal takes the list's
+        // lock, the busy run's lock and the thief's, and none of the empty runs' locks.
+        let (stolen, counters) = OperationCounters.counting { runs.steal(into: idle) }
+        #expect(stolen == PoolStateMachine.runLength / 2)
+        #expect(counters.lockAcquisitions == 3)
+        #expect(idle.mayHaveUnstarted, "the thief's run holds what it stole")
+        // The thief runs what it stole; its hint stays up (the owner's `next()` leaves it) until it next asks
+        // for work, and a steal meanwhile takes its lock and finds nothing there, as before the hint.
+        #expect(drain(idle) == PoolStateMachine.runLength / 2)
+        #expect(idle.mayHaveUnstarted)
+        // Stolen down to nothing, the busy run shows it has nothing left.
+        while busy.unstartedCount > 0 {
+            #expect(runs.steal(into: other) > 0)
+            #expect(drain(other) > 0)
+        }
+        #expect(!busy.mayHaveUnstarted)
+        // What the owners' next ask for work does: the hint is exact again, and a steal takes no run's lock.
+        idle.withRun { _ in }
+        other.withRun { _ in }
+        let (none, emptyScan) = OperationCounters.counting { runs.steal(into: idle) }
+        #expect(none == 0)
+        #expect(emptyScan.lockAcquisitions == 1, "only the list's lock")
+    }
+
     @Test func aWorkerFinishingItsLastTaskDoesNotGoIdleWhileAnotherRunMayHoldTasks() throws {
         let tasks = Tasks(3 * PoolStateMachine.runLength)
         var machine = try machine(workers: 2, tasks: tasks)
