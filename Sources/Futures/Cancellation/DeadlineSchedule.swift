@@ -13,9 +13,21 @@ struct DeadlineSchedule {
         case notStarted
         /// Being started: it reads the heap when it first runs.
         case starting
-        /// Running: asleep until `wakeAt` (or for good, `nil`) unless `awake`.
+        /// Running: asleep until `wakeAt` unless `awake`.
         case running
     }
+
+    /// What the timer thread does after ``timerWoke(now:)``.
+    enum TimerStep {
+        /// Fire these (earliest first, each with its target), then sleep until `sleepUntil` or a wake-up.
+        case fire([(any DeadlineTarget, DeadlineEntry)], sleepUntil: UInt64)
+        /// Nothing has been armed for ``idleExit``: the thread ends (the next arm starts another).
+        case exit
+    }
+
+    /// How long the timer thread waits with nothing armed before it ends, in nanoseconds: a process that
+    /// stops using deadlines keeps no thread for them.
+    static let idleExit: UInt64 = 2_000_000_000
 
     /// What ``arm(_:)`` asks of the caller, after the lock.
     enum ArmAction: Equatable {
@@ -29,8 +41,10 @@ struct DeadlineSchedule {
 
     private(set) var heap: [DeadlineEntry] = []
     private(set) var thread = TimerThread.notStarted
-    /// When the sleeping timer wakes by itself; `nil` for never.
+    /// When the sleeping timer wakes by itself.
     private(set) var wakeAt: UInt64?
+    /// Set while nothing is armed: when the timer thread ends if nothing is armed by then.
+    private(set) var idleUntil: UInt64?
     /// Set from a wake-up until the timer has looked at the heap again: no other wake-up is needed.
     private(set) var awake = false
 
@@ -61,9 +75,24 @@ struct DeadlineSchedule {
     }
 
     /// The timer thread woke at `now`: returns what to fire (the entries whose instant has come, earliest
-    /// first, each with its target) and when to wake next (`nil`: when woken).
-    mutating func timerWoke(now: UInt64) -> (due: [(any DeadlineTarget, DeadlineEntry)], sleepUntil: UInt64?) {
+    /// first, each with its target) and when to wake next, or that the thread ends, having had nothing
+    /// armed for ``idleExit``.
+    mutating func timerWoke(now: UInt64) -> TimerStep {
         thread = .running
+        awake = false
+        if heap.isEmpty {
+            if let idleUntil, now >= idleUntil {
+                thread = .notStarted
+                self.idleUntil = nil
+                wakeAt = nil
+                return .exit
+            }
+            let idleUntil = self.idleUntil ?? now &+ Self.idleExit
+            self.idleUntil = idleUntil
+            wakeAt = idleUntil
+            return .fire([], sleepUntil: idleUntil)
+        }
+        idleUntil = nil
         var due: [(any DeadlineTarget, DeadlineEntry)] = []
         while let first = heap.first, first.nanoseconds <= now {
             remove(at: 0)
@@ -71,9 +100,10 @@ struct DeadlineSchedule {
             first.target = nil
             first.disarmed = true
         }
-        wakeAt = heap.first?.nanoseconds
-        awake = false
-        return (due, wakeAt)
+        // With the heap emptied, wake at once to start the idle wait (a spurious-looking wake-up, once).
+        let next = heap.first?.nanoseconds ?? now
+        wakeAt = next
+        return .fire(due, sleepUntil: next)
     }
 
     /// The timer thread could not start: every armed entry is handed back, to be fired another way, and the

@@ -4,7 +4,8 @@ import Dispatch
 /// running work is asked to stop (``Future/deadlinePassed(_:)``, ``RunInTask/deadlinePassed(_:)``).
 ///
 /// One timer thread for the whole process ("futures-timer"), started with the first deadline, sleeps until
-/// the earliest armed deadline (``DeadlineSchedule``, a heap under one lock). A task without a deadline pays
+/// the earliest armed deadline (``DeadlineSchedule``, a heap under one lock), and ends after two seconds
+/// with nothing armed (the next deadline starts it again). A task without a deadline pays
 /// nothing; one with a deadline pays a heap insertion when submitted and a removal when its work ends, so
 /// a deadline far in the future holds nothing once its work is done. The thread is the library's own, not
 /// one of Dispatch's: on Linux, Dispatch's global queues share their threads with Swift's tasks, and a
@@ -83,12 +84,14 @@ enum DeadlineTimer {
         }
     }
 
-    /// The timer thread: fires what is due, then sleeps until the next deadline or a wake-up; for good.
+    /// The timer thread: fires what is due, then sleeps until the next deadline or a wake-up; ends once
+    /// nothing has been armed for ``DeadlineSchedule/idleExit``.
     private static func runTimer() {
-        while true {
-            let (due, sleepUntil) = schedule.withLock { $0.timerWoke(now: MonotonicClock.nanoseconds()) }
+        while case .fire(let due, let sleepUntil) = schedule.withLock({
+            $0.timerWoke(now: MonotonicClock.nanoseconds())
+        }) {
             for (target, entry) in due { DeadlineEntry.fire(target, entry) }
-            parker.park(until: sleepUntil.map { Deadline(nanoseconds: $0) })
+            parker.park(until: Deadline(nanoseconds: sleepUntil))
         }
     }
 }

@@ -29,24 +29,32 @@ struct DeadlineScheduleTests {
         for (target, entry) in due { DeadlineEntry.fire(target, entry) }
     }
 
-    @Test func theFirstDeadlineStartsTheTimerAndAnEarlierOneWakesIt() {
+    /// What the timer thread would fire and until when it would sleep; `nil` if it would end.
+    private func wake(
+        _ schedule: inout DeadlineSchedule, at now: UInt64
+    ) -> (due: [(any DeadlineTarget, DeadlineEntry)], sleepUntil: UInt64)? {
+        guard case .fire(let due, let sleepUntil) = schedule.timerWoke(now: now) else { return nil }
+        return (due, sleepUntil)
+    }
+
+    @Test func theFirstDeadlineStartsTheTimerAndAnEarlierOneWakesIt() throws {
         var schedule = DeadlineSchedule()
         #expect(arm(&schedule, entry(100)) == .startTimer)
         #expect(arm(&schedule, entry(50)) == .none, "the starting timer reads the heap when it runs")
-        let first = schedule.timerWoke(now: 10)
+        let first = try #require(wake(&schedule, at: 10))
         #expect(first.due.isEmpty)
         #expect(first.sleepUntil == 50)
         #expect(arm(&schedule, entry(70)) == .none, "after what the timer sleeps until")
         #expect(arm(&schedule, entry(20)) == .wakeTimer, "before it")
         #expect(arm(&schedule, entry(15)) == .none, "woken already")
-        let second = schedule.timerWoke(now: 60)
+        let second = try #require(wake(&schedule, at: 60))
         fire(second.due)
         #expect(fired.values == [15, 20, 50])
         #expect(second.sleepUntil == 70)
         #expect(schedule.heap.count == 2)
     }
 
-    @Test func aDisarmedEntryNeverFiresNorStaysInTheHeap() {
+    @Test func aDisarmedEntryNeverFiresNorStaysInTheHeap() throws {
         var schedule = DeadlineSchedule()
         let kept = entry(30)
         let dropped = entry(20)
@@ -55,7 +63,7 @@ struct DeadlineScheduleTests {
         schedule.disarm(dropped)
         #expect(schedule.heap.count == 1)
         #expect(dropped.heapIndex == DeadlineEntry.notInHeap && dropped.target == nil)
-        fire(schedule.timerWoke(now: 100).due)
+        fire(try #require(wake(&schedule, at: 100)).due)
         #expect(fired.values == [30])
         #expect(schedule.heap.isEmpty)
     }
@@ -83,7 +91,7 @@ struct DeadlineScheduleTests {
     /// The heap under many arms and disarms in random order: what fires is every entry not disarmed, in
     /// order of its instant; each entry's index is its place.
     @Test(arguments: [1, 10, 1_000])
-    func theHeapFiresEveryArmedEntryInOrder(count: Int) {
+    func theHeapFiresEveryArmedEntryInOrder(count: Int) throws {
         var generator = SeededRandom(seed: UInt64(count))
         var schedule = DeadlineSchedule()
         let entries = (0..<count).map { _ in entry(generator.next() % 10_000) }
@@ -93,9 +101,35 @@ struct DeadlineScheduleTests {
             if generator.next() % 3 == 0 { schedule.disarm(entry) } else { kept.append(entry.nanoseconds) }
         }
         #expect(schedule.heap.enumerated().allSatisfy { $0.element.heapIndex == $0.offset })
-        fire(schedule.timerWoke(now: 5_000).due)
-        fire(schedule.timerWoke(now: .max).due)
+        fire(try #require(wake(&schedule, at: 5_000)).due)
+        fire(try #require(wake(&schedule, at: 10_000)).due)
         #expect(fired.values == kept.sorted())
         #expect(schedule.heap.isEmpty)
+    }
+
+    /// With nothing armed for `idleExit`, the timer thread ends, and the next arm starts another: a process
+    /// that stops using deadlines keeps no thread for them. An entry armed while it waits keeps it.
+    @Test func theTimerEndsAfterItsIdleWaitAndTheNextArmStartsItAgain() throws {
+        var schedule = DeadlineSchedule()
+        let idle = DeadlineSchedule.idleExit
+        #expect(arm(&schedule, entry(10)) == .startTimer)
+        let first = try #require(wake(&schedule, at: 20))
+        fire(first.due)
+        #expect(fired.values == [10])
+        let waiting = try #require(wake(&schedule, at: first.sleepUntil))
+        #expect(waiting.due.isEmpty)
+        #expect(waiting.sleepUntil == first.sleepUntil + idle, "waits once for the idle time")
+        #expect(wake(&schedule, at: waiting.sleepUntil - 1) != nil, "a wake-up before it changes nothing")
+        // An entry armed during the idle wait (after it) keeps the thread.
+        #expect(arm(&schedule, entry(waiting.sleepUntil + 5)) == .none)
+        let kept = try #require(wake(&schedule, at: waiting.sleepUntil))
+        #expect(kept.sleepUntil == waiting.sleepUntil + 5)
+        fire(try #require(wake(&schedule, at: kept.sleepUntil)).due)
+        // Nothing armed again: after a full idle wait the thread ends.
+        let again = try #require(wake(&schedule, at: kept.sleepUntil))
+        let ends = schedule.timerWoke(now: again.sleepUntil)
+        guard case .exit = ends else { Issue.record("the thread ends"); return }
+        #expect(schedule.thread == .notStarted)
+        #expect(arm(&schedule, entry(again.sleepUntil + 100)) == .startTimer)
     }
 }
