@@ -5,17 +5,17 @@ import Dispatch
 ///
 /// One timer thread for the whole process ("futures-timer"), started with the first deadline, sleeps until
 /// the earliest armed deadline (``DeadlineSchedule``, a heap under one lock), and ends after two seconds
-/// with nothing armed (the next deadline starts it again). A task without a deadline pays
-/// nothing; one with a deadline pays a heap insertion when submitted and a removal when its work ends, so
-/// a deadline far in the future holds nothing once its work is done. The thread is the library's own, not
-/// one of Dispatch's: on Linux, Dispatch's global queues share their threads with Swift's tasks, and a
-/// timer there fires late (by about a second) while blocking work holds the cooperative threads.
+/// with nothing armed (the next deadline starts it again). A task without a deadline pays nothing; one
+/// with a deadline pays a heap insertion when submitted and a removal when its work ends, so a deadline
+/// far in the future holds nothing once its work is done. The thread is the library's own, not one of
+/// Dispatch's: on Linux, Dispatch's global queues share their threads with Swift's tasks, and a timer
+/// there fires late (by about a second) while blocking work holds the cooperative threads.
 ///
 /// The timer holds its target until the work ends (then the work disarms it) or the instant comes: a
-/// future cancelled before it started is kept until its deadline, and one done by then is left as it
-/// is. Firing runs on the timer thread (a future's done callbacks, the
-/// work's cancellation handlers): they should be short, as every callback should. If the thread cannot
-/// start, the deadlines armed meanwhile fall back to one Dispatch timer each, and the next arm tries again.
+/// future cancelled before it started is kept until its deadline, and one done by then is left as it is.
+/// Firing runs on the timer thread (a future's done callbacks, the work's cancellation handlers): they
+/// should be short, as every callback should. If the thread cannot start, the deadlines armed meanwhile
+/// fall back to one Dispatch timer each, and the next arm tries again.
 @usableFromInline
 enum DeadlineTimer {
     private static let schedule = Locked(DeadlineSchedule())

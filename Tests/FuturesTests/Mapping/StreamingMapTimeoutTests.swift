@@ -33,6 +33,13 @@ struct StreamingMapTimeoutTests {
             return item
         }
 
+        /// `lazyMap` (`ordered`) or `unorderedMap` of 0..<100 with `timeout`, buffer 4, over ``work(_:)``.
+        func stream(ordered: Bool, timeout: Duration) -> StreamingMap<Range<Int>, Int> {
+            ordered
+                ? pool.lazyMap(0..<100, timeout: timeout, bufferSize: 4) { self.work($0) }
+                : pool.unorderedMap(0..<100, timeout: timeout, bufferSize: 4) { self.work($0) }
+        }
+
         /// Lets the held item go (if the timeout did not) and waits for the pool to end.
         func finish() -> (ran: [Int], asked: [Int]) {
             release.open()
@@ -44,10 +51,7 @@ struct StreamingMapTimeoutTests {
     @Test(arguments: [true, false])
     func aWaitPastTheDeadlineThrowsAndCancelsTheRest(ordered: Bool) throws {
         let held = HeldItem(held: 0)
-        let stream =
-            ordered
-            ? held.pool.lazyMap(0..<100, timeout: .milliseconds(50), bufferSize: 4) { held.work($0) }
-            : held.pool.unorderedMap(0..<100, timeout: .milliseconds(50), bufferSize: 4) { held.work($0) }
+        let stream = held.stream(ordered: ordered, timeout: .milliseconds(50))
         var iterator = stream.makeIterator()
         #expect(throws: FutureError.timedOut) { try iterator.next() }
         #expect(try iterator.next() == nil)
@@ -59,10 +63,7 @@ struct StreamingMapTimeoutTests {
     @Test(arguments: [true, false])
     func theResultsYieldTheTimeoutOnceAndEnd(ordered: Bool) throws {
         let held = HeldItem(held: 0)
-        let stream =
-            ordered
-            ? held.pool.lazyMap(0..<100, timeout: .milliseconds(20), bufferSize: 4) { held.work($0) }
-            : held.pool.unorderedMap(0..<100, timeout: .milliseconds(20), bufferSize: 4) { held.work($0) }
+        let stream = held.stream(ordered: ordered, timeout: .milliseconds(20))
         let results = Array(stream.results)
         #expect(results.count == 1)
         #expect(throws: FutureError.timedOut) { try results.first?.get() }
@@ -72,10 +73,7 @@ struct StreamingMapTimeoutTests {
     @Test(arguments: [true, false])
     func asyncIterationThrowsAtTheDeadline(ordered: Bool) async throws {
         let held = HeldItem(held: 0)
-        let stream =
-            ordered
-            ? held.pool.lazyMap(0..<100, timeout: .milliseconds(50), bufferSize: 4) { held.work($0) }
-            : held.pool.unorderedMap(0..<100, timeout: .milliseconds(50), bufferSize: 4) { held.work($0) }
+        let stream = held.stream(ordered: ordered, timeout: .milliseconds(50))
         var taken = 0
         await #expect(throws: FutureError.timedOut) {
             for try await _ in stream { taken += 1 }
