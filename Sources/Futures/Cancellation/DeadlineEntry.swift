@@ -34,10 +34,8 @@ final class DeadlineEntry: @unchecked Sendable {  // the `var`s are used only un
     @usableFromInline
     init(at deadline: ContinuousClock.Instant) {
         self.deadline = deadline
-        let remaining = ContinuousClock.now.duration(to: deadline)
-        let now = MonotonicClock.nanoseconds()
-        let (sum, overflow) = now.addingReportingOverflow(remaining.clampedNanoseconds)
-        nanoseconds = overflow ? .max : sum
+        // `Deadline.after` of a non-nil duration is never nil.
+        nanoseconds = Deadline.after(ContinuousClock.now.duration(to: deadline))!.nanoseconds
     }
 
     /// An entry that fires at `nanoseconds` on ``MonotonicClock`` (for tests of the schedule).
@@ -51,6 +49,9 @@ final class DeadlineEntry: @unchecked Sendable {  // the `var`s are used only un
         target.deadlinePassed(DeadlineExceededError(deadline: entry.deadline))
     }
 
+    /// The instant as the timer's ``Deadline``.
+    var instant: Deadline { Deadline(nanoseconds: nanoseconds) }
+
     /// Whether the deadline has passed already.
-    var hasPassed: Bool { MonotonicClock.nanoseconds() >= nanoseconds }
+    var hasPassed: Bool { instant.hasPassed }
 }

@@ -73,8 +73,7 @@ enum DeadlineTimer {
     }
 
     private static func fireWithDispatch(_ entry: DeadlineEntry) {
-        let now = MonotonicClock.nanoseconds()
-        let delay = Int(clamping: entry.nanoseconds > now ? entry.nanoseconds - now : 0)
+        let delay = Int(clamping: entry.instant.remaining.clampedNanoseconds)
         DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(delay)) {
             let target = schedule.withLock { schedule -> (any DeadlineTarget)? in
                 defer { schedule.disarm(entry) }

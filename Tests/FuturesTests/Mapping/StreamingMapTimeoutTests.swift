@@ -136,6 +136,8 @@ struct StreamingMapTimeoutTests {
         var iterator = stream.makeIterator()
         var values = [try #require(try iterator.next())]
         pool.shutdown(wait: true)  // the other three items submitted by the first next() are done
+        // Not a rendezvous (`shutdown(wait: true)` above is): the clock must pass the stream's deadline, and
+        // only time does that.
         let deadline = try #require(stream.deadline)
         while !deadline.hasPassed { Thread.sleep(forTimeInterval: Double(deadline.remaining.clampedNanoseconds) / 1e9) }
         for _ in 1..<4 { values.append(try #require(try iterator.next())) }
